@@ -1,0 +1,20 @@
+"""declutter: keep a web page's article (title and body), drop the site chrome."""
+
+from declutter.document import Document, Line
+from declutter.errors import DeclutterError, InputError, ModelError
+from declutter.labels import Label
+from declutter.pipeline import Declutter, clean
+from declutter.settings import Settings
+
+__all__ = [
+    "Declutter",
+    "DeclutterError",
+    "Document",
+    "InputError",
+    "Label",
+    "Line",
+    "ModelError",
+    "Settings",
+    "clean",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""``python -m declutter``: the command line."""
+
+from declutter.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,84 @@
+"""What a run returns: every line's verdict, and the clean text assembled from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from declutter.labels import Label
+
+REASON_MODEL = "model"
+REASON_SMOOTHED = "smoothed"
+RULE_PREFIX = "rule:"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One input line: its 1-based number, original text, label, content probability and reason."""
+
+    number: int
+    text: str
+    label: Label
+    probability: float
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view."""
+        return {
+            "line": self.number,
+            "text": self.text,
+            "label": self.label.value,
+            "probability": round(self.probability, 4),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Document:
+    """The verdicts on a page and its clean text."""
+
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def title(self) -> str | None:
+        """The article's headline, or None."""
+        return next((ln.text.strip() for ln in self.lines if ln.label is Label.TITLE), None)
+
+    @property
+    def body(self) -> str:
+        """The body lines, trimmed, joined by newlines."""
+        return "\n".join(ln.text.strip() for ln in self.lines if ln.label is Label.BODY)
+
+    @property
+    def meta(self) -> list[str]:
+        """Byline, date and source lines, trimmed."""
+        return [ln.text.strip() for ln in self.lines if ln.label is Label.META]
+
+    @property
+    def text(self) -> str:
+        """The clean text: the title, a blank line, then the body ("" when nothing is kept)."""
+        title, body = self.title, self.body
+        if title and body:
+            return f"{title}\n\n{body}"
+        return title or body
+
+    def to_dict(self, lines: bool = False) -> dict[str, Any]:
+        """A JSON-ready view; ``lines`` adds every line's verdict."""
+        out: dict[str, Any] = {
+            "title": self.title,
+            "body": self.body,
+            "text": self.text,
+            "meta": self.meta,
+        }
+        if lines:
+            out["lines"] = [ln.to_dict() for ln in self.lines]
+        return out
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision on one block: label, probability of being content, and why."""
+
+    label: Label
+    probability: float
+    reason: str

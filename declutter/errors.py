@@ -1,0 +1,15 @@
+"""The errors declutter raises; every other exception is a bug."""
+
+from __future__ import annotations
+
+
+class DeclutterError(Exception):
+    """Base class of every error declutter raises on purpose."""
+
+
+class InputError(DeclutterError, ValueError):
+    """The input cannot be read as a page (binary, undecodable, too large)."""
+
+
+class ModelError(DeclutterError):
+    """A model file is missing, corrupt, or does not match its manifest."""

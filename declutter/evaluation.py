@@ -1,0 +1,169 @@
+"""Scoring declutter and baselines on a corpus split: line-level and benchmark token F1."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from declutter.alignment import align
+from declutter.corpus import Record
+from declutter.labels import Label
+from declutter.pipeline import Declutter
+from declutter.scoring import Score, line_score, token_score
+from declutter.segmenter import segment, split_lines
+
+OVERALL = "overall"
+# C4's line filter (Raffel et al. 2020): keep lines of at least 3 words ending in terminal punctuation.
+C4_MIN_WORDS = 3
+C4_TERMINAL_RE = re.compile(r"[.!?\"'”’]\s*$")
+
+# A system maps (record, dump lines) to the kept-or-not flag of every line, or to text alone.
+LineSystem = Callable[[Record, list[str]], list[bool]]
+TextSystem = Callable[[Record], str]
+
+
+@dataclass
+class Tally:
+    """Per-dataset (gold, predicted) pairs of one system."""
+
+    pages: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    lines: dict[str, list[tuple[bool, bool]]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, dataset: str, gold: str, text: str, line_pairs: list[tuple[bool, bool]] | None) -> None:
+        """Record one page."""
+        for key in (dataset, OVERALL):
+            self.pages[key].append((gold, text))
+            if line_pairs is not None:
+                self.lines[key].extend(line_pairs)
+
+    def scores(self) -> dict[str, dict[str, Score | None]]:
+        """Token and line scores per dataset and overall."""
+        return {
+            key: {
+                "token": token_score(pairs),
+                "line": line_score(self.lines[key]) if key in self.lines else None,
+            }
+            for key, pairs in self.pages.items()
+        }
+
+
+def keep_all(record: Record, lines: list[str]) -> list[bool]:
+    """Baseline: every line is content."""
+    return [bool(line.strip()) for line in lines]
+
+
+def c4_rules(record: Record, lines: list[str]) -> list[bool]:
+    """Baseline: C4-style line rules."""
+    return [len(ln.split()) >= C4_MIN_WORDS and bool(C4_TERMINAL_RE.search(ln)) for ln in lines]
+
+
+def trafilatura_html(record: Record) -> str:
+    """Baseline: trafilatura's main-text extraction from the page's HTML (default settings)."""
+    import trafilatura
+
+    try:
+        return trafilatura.extract(record.html) or ""
+    except Exception:  # a baseline that crashes on a page scores it as empty
+        return ""
+
+
+def declutter_system(cleaner: Declutter) -> LineSystem:
+    """declutter as a line system: a line counts as kept when it is title or body."""
+
+    def run(record: Record, lines: list[str]) -> list[bool]:
+        doc = cleaner.run("\n".join(lines))
+        return [line.label.is_content for line in doc.lines]
+
+    return run
+
+
+def line_labels(record: Record, lines: list[str]) -> list[bool]:
+    """Gold content flag of each line, from its block's alignment to the gold text."""
+    blocks = segment(lines)
+    flags = align([b.text for b in blocks], record.gold)
+    per_line = [False] * len(lines)
+    for block, flag in zip(blocks, flags, strict=False):
+        for i in range(block.start, block.end):
+            per_line[i] = flag
+    return per_line
+
+
+def evaluate(
+    records: Iterable[Record],
+    render: Callable[[Record], str],
+    line_systems: dict[str, LineSystem],
+    text_systems: dict[str, TextSystem],
+    progress: Callable[[Iterable[Record]], Iterable[Record]] = lambda r: r,
+) -> dict[str, dict[str, dict[str, Score | None]]]:
+    """Scores per system, per dataset (and overall)."""
+    tallies = {name: Tally() for name in [*line_systems, *text_systems]}
+    for record in progress(records):
+        if not record.gold.strip():
+            continue
+        lines = split_lines(render(record))
+        gold_lines = line_labels(record, lines)
+        for name, system in line_systems.items():
+            kept = system(record, lines)
+            text = "\n".join(ln.strip() for ln, k in zip(lines, kept, strict=False) if k)
+            pairs = [(g, k) for g, k, ln in zip(gold_lines, kept, lines, strict=False) if ln.strip()]
+            tallies[name].add(record.dataset, record.gold, text, pairs)
+        for name, text_system in text_systems.items():
+            tallies[name].add(record.dataset, record.gold, text_system(record), None)
+    return {name: tally.scores() for name, tally in tallies.items()}
+
+
+def format_table(results: dict[str, dict[str, dict[str, Score | None]]]) -> str:
+    """A plain-text table: one row per dataset and system."""
+    header = (
+        f"{'dataset':<28}{'system':<14}{'pages':>6}  {'tokP':>6}{'tokR':>6}{'tokF1':>7}"
+        f"  {'lineP':>6}{'lineR':>6}{'lineF1':>7}"
+    )
+    rows = [header, "-" * len(header)]
+    datasets = sorted({d for r in results.values() for d in r}, key=lambda d: (d == OVERALL, d))
+    for dataset in datasets:
+        for system, per in results.items():
+            if dataset not in per:
+                continue
+            token, line = per[dataset]["token"], per[dataset]["line"]
+            assert token is not None
+            line_part = (
+                f"{line.precision:6.3f}{line.recall:6.3f}{line.f1:7.3f}"
+                if line
+                else f"{'-':>6}{'-':>6}{'-':>7}"
+            )
+            rows.append(
+                f"{dataset:<28}{system:<14}{token.n:>6}  {token.precision:6.3f}{token.recall:6.3f}"
+                f"{token.f1:7.3f}  {line_part}"
+            )
+    return "\n".join(rows)
+
+
+def to_json(results: dict[str, dict[str, dict[str, Score | None]]]) -> dict[str, Any]:
+    """A JSON-ready view of the results."""
+    return {
+        system: {
+            dataset: {
+                kind: (
+                    None
+                    if s is None
+                    else {
+                        "precision": round(s.precision, 4),
+                        "recall": round(s.recall, 4),
+                        "f1": round(s.f1, 4),
+                        "n": s.n,
+                    }
+                )
+                for kind, s in per.items()
+            }
+            for dataset, per in by_dataset.items()
+        }
+        for system, by_dataset in results.items()
+    }
+
+
+def content_labels() -> tuple[Label, ...]:
+    """The labels that make up the clean text."""
+    return (Label.TITLE, Label.BODY)

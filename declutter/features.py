@@ -1,0 +1,363 @@
+"""Featurizing blocks: what a block looks like, and where it sits in its document.
+
+Everything here is script-agnostic at its core (lengths, punctuation, case, digits, position,
+neighbours, section state); the multilingual word lists of :mod:`declutter.lexicon` only add to it.
+Feature code lives here, outside the pickled model; the model records ``FEATURE_VERSION``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import numpy as np
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from declutter.lexicon import CHROME_WORDS_RE, DATE_RE, META_LEAD_RE, SECTION_END_RE
+from declutter.segmenter import Block
+
+FEATURE_VERSION = 2
+
+TOKEN_RE = re.compile(r"\w+")
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+SENTENCE_END_RE = re.compile(r"[.!?。！？](?=[\s\"'”’)\]»]|$)")
+TERMINAL_RE = re.compile(r"[.!?。！？…][\"'”’)\]»]*$")
+DIGIT_RE = re.compile(r"\d")
+PUNCT_RE = re.compile(r"[^\w\s]")
+SEPARATOR_RE = re.compile(r"\s[|•·›»/>]\s|\s-\s")
+URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php)\b|@\w", re.IGNORECASE)
+BULLET_RE = re.compile(r"^(?:[-*+•·◦▪►]|\d{1,3}[.)])\s")
+COPYRIGHT_RE = re.compile(r"©|\(c\)|&copy;", re.IGNORECASE)
+
+# Prose: a block long enough and sentence-shaped enough to be an article paragraph. 10 tokens is
+# the C4 heuristic's spirit (>= 3 words, terminal punctuation) made stricter; CJK counts per char.
+PROSE_MIN_WORDS = 10
+# Penalty (in characters) a non-prose block costs the main-span search; two spans are found, a
+# tolerant one and a strict one. Swept 20-200 on train: 40 and 150 gave the best dev F1 as a pair.
+SPAN_PENALTIES = (40.0, 150.0)
+# Neighbour offsets whose features enter each block's row.
+OFFSETS = (-3, -2, -1, 1, 2, 3)
+# Cap for distances counted in blocks.
+MAX_DISTANCE = 30.0
+# Ratios are measured on the first characters only: long blocks are prose whatever their case.
+RATIO_PREFIX = 300
+
+OWN_NAMES = (
+    "log_chars",
+    "log_words",
+    "cjk_share",
+    "n_lines",
+    "ends_sentence",
+    "ends_colon",
+    "sentences",
+    "commas",
+    "upper_share",
+    "title_case_share",
+    "digit_share",
+    "punct_share",
+    "avg_word_len",
+    "starts_lower",
+    "starts_digit",
+    "bullet",
+    "separators",
+    "url",
+    "date",
+    "meta_lead",
+    "chrome_words",
+    "section_end",
+    "copyright",
+    "all_caps",
+    "quotes",
+    "indent",
+    "blank_before",
+    "blank_after",
+    "prose",
+)
+NEIGHBOUR_NAMES = ("log_chars", "log_words", "ends_sentence", "prose", "chrome_words", "date", "text")
+CONTEXT_NAMES = (
+    "position",
+    "log_blocks",
+    "dup_count",
+    "dup_before",
+    "prose_before",
+    "prose_after",
+    "dist_prose_before",
+    "dist_prose_after",
+    "window_prose",
+    "span0_in",
+    "span0_from_start",
+    "span0_to_end",
+    "span1_in",
+    "span1_from_start",
+    "span1_to_end",
+    "since_marker",
+    "marker_after_prose",
+    "prose_after_marker",
+    "rel_length",
+    "text",
+    *(f"w{h}_{n}" for h in (5, 12) for n in ("prose", "log_words", "short", "text")),
+)
+# Half-widths of the wider windows whose means describe a block's neighbourhood.
+WIDE_WINDOWS = (5, 12)
+# A block of at most this many words is "short" (menu items, link lists).
+SHORT_WORDS = 4
+
+
+def feature_names() -> list[str]:
+    """Column names of :func:`featurize`'s matrix, in order."""
+    names = [f"own_{n}" for n in OWN_NAMES] + [f"ctx_{n}" for n in CONTEXT_NAMES]
+    names += [f"n{o:+d}_{n}" for o in OFFSETS for n in NEIGHBOUR_NAMES]
+    return names
+
+
+def _words(text: str) -> float:
+    """Word count that treats each CJK character as half a word."""
+    return len(TOKEN_RE.findall(text)) + 0.5 * len(CJK_RE.findall(text))
+
+
+def _ratios(text: str) -> tuple[float, float, float, float, float]:
+    """Shares of uppercase letters, title-case words, digits, punctuation; mean word length."""
+    head = text[:RATIO_PREFIX]
+    letters = [c for c in head if c.isalpha()]
+    cased = [c for c in letters if c.isupper() or c.islower()]
+    upper = sum(c.isupper() for c in cased) / len(cased) if cased else 0.0
+    tokens = TOKEN_RE.findall(head)
+    alpha_tokens = [t for t in tokens if t[0].isalpha() and (t[0].isupper() or t[0].islower())]
+    title = sum(t[0].isupper() for t in alpha_tokens) / len(alpha_tokens) if alpha_tokens else 0.0
+    size = max(1, len(head))
+    digits = len(DIGIT_RE.findall(head)) / size
+    punct = len(PUNCT_RE.findall(head)) / size
+    avg = sum(map(len, tokens)) / len(tokens) if tokens else 0.0
+    return upper, title, digits, punct, avg
+
+
+def own_features(block: Block, lines: list[str]) -> list[float]:
+    """What one block looks like, on its own."""
+    text = block.text
+    words = _words(text)
+    upper, title, digits, punct, avg = _ratios(text)
+    ends_sentence = bool(TERMINAL_RE.search(text))
+    short = words <= 8
+    stripped = text.lstrip()
+    first = stripped[:1]
+    raw = lines[block.start]
+    return [
+        math.log1p(len(text)),
+        math.log1p(words),
+        len(CJK_RE.findall(text[:RATIO_PREFIX])) / max(1, min(len(text), RATIO_PREFIX)),
+        block.end - block.start,
+        float(ends_sentence),
+        float(text.endswith(":")),
+        min(20, len(SENTENCE_END_RE.findall(text))),
+        min(20, text.count(",") + text.count("，") + text.count("、")),
+        upper,
+        title,
+        digits,
+        punct,
+        avg,
+        float(first.islower()),
+        float(first.isdigit()),
+        float(bool(BULLET_RE.match(stripped))),
+        min(10, len(SEPARATOR_RE.findall(text))),
+        float(bool(URL_RE.search(text))),
+        float(bool(DATE_RE.search(text[:RATIO_PREFIX]))),
+        float(bool(META_LEAD_RE.match(text))),
+        min(5, len(CHROME_WORDS_RE.findall(text[:RATIO_PREFIX]))) if short else 0.0,
+        float(short and bool(SECTION_END_RE.match(text))),
+        float(bool(COPYRIGHT_RE.search(text))),
+        float(upper > 0.9 and len(text) > 3),
+        float(first in "\"“„«'‘"),
+        min(20, len(raw) - len(raw.lstrip())),
+        float(block.start > 0 and not lines[block.start - 1].strip()),
+        float(block.end < len(lines) and not lines[block.end].strip()),
+        float(words >= PROSE_MIN_WORDS and ends_sentence),
+    ]
+
+
+def _max_span(scores: np.ndarray) -> tuple[int, int]:
+    """The contiguous range [start, end) with the largest sum (Kadane)."""
+    best, best_range = -math.inf, (0, 0)
+    running, start = 0.0, 0
+    for i, value in enumerate(scores):
+        if running <= 0:
+            running, start = 0.0, i
+        running += float(value)
+        if running > best:
+            best, best_range = running, (start, i + 1)
+    return best_range
+
+
+def _distances(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Blocks since the previous flagged block and until the next one (capped)."""
+    n = len(flags)
+    before = np.full(n, MAX_DISTANCE)
+    after = np.full(n, MAX_DISTANCE)
+    last = -1
+    for i in range(n):
+        if last >= 0:
+            before[i] = min(MAX_DISTANCE, i - last)
+        if flags[i]:
+            last = i
+    last = -1
+    for i in range(n - 1, -1, -1):
+        if last >= 0:
+            after[i] = min(MAX_DISTANCE, last - i)
+        if flags[i]:
+            last = i
+    return before, after
+
+
+def _section_state(own: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per block: blocks since the last end-of-article heading, whether one came after the last
+    prose block, and the share of the document's prose that follows that heading."""
+    marker = own[:, OWN_NAMES.index("section_end")] > 0
+    prose = own[:, OWN_NAMES.index("prose")] > 0
+    chars = np.expm1(own[:, OWN_NAMES.index("log_chars")]) * prose
+    total = max(1.0, float(chars.sum()))
+    suffix = np.cumsum(chars[::-1])[::-1]
+    n = len(own)
+    since = np.full(n, MAX_DISTANCE)
+    after_prose = np.zeros(n)
+    share_after = np.zeros(n)
+    last_marker, marker_fresh = -1, False
+    for i in range(n):
+        if last_marker >= 0:
+            since[i] = min(MAX_DISTANCE, i - last_marker)
+            after_prose[i] = float(marker_fresh)
+            share_after[i] = suffix[last_marker] / total
+        if marker[i]:
+            last_marker, marker_fresh = i, True
+        elif prose[i]:
+            marker_fresh = False
+    return since, after_prose, share_after
+
+
+def _span_features(chars: np.ndarray, prose: np.ndarray, penalty: float) -> list[np.ndarray]:
+    start, end = _max_span(np.where(prose, chars, -penalty))
+    index = np.arange(len(chars))
+    inside = ((index >= start) & (index < end)).astype(float)
+    return [
+        inside,
+        np.clip(index - start, -MAX_DISTANCE, MAX_DISTANCE),
+        np.clip(end - 1 - index, -MAX_DISTANCE, MAX_DISTANCE),
+    ]
+
+
+def _duplicates(blocks: list[Block]) -> tuple[np.ndarray, np.ndarray]:
+    keys = [" ".join(TOKEN_RE.findall(b.text.lower())) for b in blocks]
+    counts = Counter(keys)
+    seen: set[str] = set()
+    before = np.zeros(len(blocks))
+    for i, key in enumerate(keys):
+        before[i] = float(key in seen)
+        seen.add(key)
+    return np.log1p(np.array([counts[k] - 1 for k in keys], dtype=float)), before
+
+
+def window_mean(values: np.ndarray, half: int) -> np.ndarray:
+    """Mean of ``values`` over the window of ``half`` blocks either side (clipped at the ends)."""
+    width = 2 * half + 1
+    pad = np.zeros(half)
+    sums = np.cumsum(np.concatenate([[0.0], pad, values, pad]))
+    counts = np.cumsum(np.concatenate([[0.0], pad, np.ones(len(values)), pad]))
+    result: np.ndarray = (sums[width:] - sums[:-width]) / (counts[width:] - counts[:-width])
+    return result
+
+
+def _wide_windows(own: np.ndarray, text: np.ndarray) -> list[np.ndarray]:
+    prose = own[:, OWN_NAMES.index("prose")]
+    log_words = own[:, OWN_NAMES.index("log_words")]
+    short = (log_words <= np.log1p(SHORT_WORDS)).astype(float)
+    return [window_mean(v, h) for h in WIDE_WINDOWS for v in (prose, log_words, short, text)]
+
+
+def context_features(blocks: list[Block], own: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """Where each block sits: position, neighbourhood, main span, section state, duplicates."""
+    n = len(blocks)
+    prose = own[:, OWN_NAMES.index("prose")] > 0
+    chars = np.expm1(own[:, OWN_NAMES.index("log_chars")])
+    prose_chars = chars * prose
+    total = max(1.0, float(prose_chars.sum()))
+    cumulative = np.cumsum(prose_chars)
+    dist_before, dist_after = _distances(prose)
+    padded = np.concatenate([np.zeros(3), prose_chars, np.zeros(3)])
+    window = sum(padded[k : k + n] for k in range(7)) / total
+    dup_count, dup_before = _duplicates(blocks)
+    since, after_prose, share_after = _section_state(own)
+    columns = [
+        np.arange(n) / max(1, n - 1),
+        np.full(n, math.log1p(n)),
+        dup_count,
+        dup_before,
+        (cumulative - prose_chars) / total,
+        (total - cumulative) / total,
+        dist_before,
+        dist_after,
+        window,
+        *_span_features(chars, prose, SPAN_PENALTIES[0]),
+        *_span_features(chars, prose, SPAN_PENALTIES[1]),
+        since,
+        after_prose,
+        share_after,
+        chars / max(1.0, float(chars.max())),
+        text,
+        *_wide_windows(own, text),
+    ]
+    return np.column_stack(columns)
+
+
+def neighbour_features(own: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """Selected features of the blocks at each offset in ``OFFSETS`` (missing neighbours: -1)."""
+    picks = [OWN_NAMES.index(name) for name in NEIGHBOUR_NAMES[:-1]]
+    base = np.column_stack([own[:, picks], text])
+    n = len(own)
+    parts = []
+    for offset in OFFSETS:
+        shifted = np.full_like(base, -1.0)
+        if offset < 0 and n > -offset:
+            shifted[-offset:] = base[: n + offset]
+        elif offset > 0 and n > offset:
+            shifted[: n - offset] = base[offset:]
+        parts.append(shifted)
+    return np.hstack(parts)
+
+
+def own_matrix(blocks: list[Block], lines: list[str]) -> np.ndarray:
+    """The own-features matrix of a document's blocks."""
+    if not blocks:
+        return np.zeros((0, len(OWN_NAMES)))
+    return np.array([own_features(b, lines) for b in blocks], dtype=float)
+
+
+def featurize(blocks: list[Block], lines: list[str], text: np.ndarray) -> np.ndarray:
+    """The full feature matrix: own, context and neighbour features (``text``: the text model's score)."""
+    if not blocks:
+        return np.zeros((0, len(feature_names())), dtype=np.float32)
+    own = own_matrix(blocks, lines)
+    matrix = np.hstack([own, context_features(blocks, own, text), neighbour_features(own, text)])
+    return matrix.astype(np.float32)
+
+
+# The text model reads only a block's first characters: enough for "Advertisement" or "Share this
+# article", and it keeps long paragraphs from dominating the hashed vocabulary.
+TEXT_PREFIX = 200
+TEXT_HASH_FEATURES = 2**18
+
+
+def text_vectorizer() -> HashingVectorizer:
+    """The stateless vectorizer of the text model: word 1-2-grams, hashed."""
+    return HashingVectorizer(
+        n_features=TEXT_HASH_FEATURES,
+        analyzer="word",
+        ngram_range=(1, 2),
+        lowercase=True,
+        token_pattern=r"(?u)\b\w+\b",
+        alternate_sign=False,
+        norm="l2",
+    )
+
+
+def text_inputs(blocks: list[Block]) -> list[str]:
+    """What the text model reads of each block."""
+    return [b.text[:TEXT_PREFIX] for b in blocks]

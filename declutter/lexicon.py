@@ -1,0 +1,56 @@
+"""Word lists the features and rules look for (several languages; features never depend on them alone)."""
+
+from __future__ import annotations
+
+import re
+
+# Headings that end the article and open a block of other articles or site chrome.
+SECTION_END = (
+    r"related|recommended|more from|more on|more stories|more news|more in|more articles|read more|"
+    r"read next|read also|also read|see also|you may also|you might also|you may like|popular|"
+    r"most read|most viewed|most shared|trending|latest news|latest stories|top stories|opinion|"
+    r"comments?|leave a (?:comment|reply)|join the (?:conversation|discussion)|share this|tags?|"
+    r"topics|further reading|around the web|sponsored|promoted|editor'?s picks|our picks|also on|"
+    r"in other news|what to read next|don'?t miss|recent posts|from the web|"
+    r"mehr zum thema|weitere artikel|das könnte sie auch interessieren|lesen sie auch|kommentare|"
+    r"ähnliche artikel|meistgelesen|à lire aussi|lire aussi|sur le même sujet|articles similaires|"
+    r"commentaires|te puede interesar|noticias relacionadas|más noticias|comentarios|"
+    r"相关|推荐|热门|延伸阅读|猜你喜欢|评论|更多|関連"
+)
+SECTION_END_RE = re.compile(rf"^\W*(?:{SECTION_END})\b", re.IGNORECASE)
+
+# Words of site chrome: ads, promos, sharing, accounts, legal, navigation.
+CHROME_WORDS = (
+    r"advertisement|advertising|anzeige|publicité|sponsored|subscribe|subscription|newsletter|"
+    r"sign up|sign in|log ?in|log out|register|cookies?|privacy|terms of (?:use|service)|copyright|"
+    r"all rights reserved|share|tweet|facebook|twitter|whatsapp|linkedin|pinterest|reddit|e-?mail|"
+    r"print|download the app|app store|google play|follow us|skip to|menu|search|home|contact us|"
+    r"about us|back to top|click here|loading|javascript|free trial|paywall|premium|"
+    r"teilen|abonnieren|anmelden|partager|s'abonner|compartir|suscríbete|分享|登录|注册|订阅|广告|版权"
+)
+CHROME_WORDS_RE = re.compile(rf"(?:{CHROME_WORDS})", re.IGNORECASE)
+
+MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember|"
+    r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+)
+WEEKDAYS = (
+    r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|fri(?:day)?|sat(?:urday)?|"
+    r"sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|"
+    r"jeudi|vendredi|samedi|dimanche"
+)
+DATE_RE = re.compile(
+    rf"\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b\d{{4}}[./-]\d{{1,2}}[./-]\d{{1,2}}\b|"
+    rf"\b\d{{1,2}}:\d{{2}}\b|\d{{4}}年\d{{1,2}}月|\b(?:{MONTHS})\.?\s+\d{{1,2}}\b|"
+    rf"\b\d{{1,2}}\.?\s+(?:{MONTHS})\b|\b(?:{WEEKDAYS})\b|\b\d+\s+(?:hours?|minutes?|days?|mins?)\s+ago\b",
+    re.IGNORECASE,
+)
+# Words that introduce a byline or a date stamp.
+META_LEAD_RE = re.compile(
+    r"^\W*(?:by|von|par|por|door|di|作者|记者|published|updated|posted|last updated|modified|"
+    r"veröffentlicht|aktualisiert|publié|mis à jour|publicado|actualizado|source|quelle|"
+    r"reporting by|writing by|editing by|photo|foto)\b",
+    re.IGNORECASE,
+)

@@ -1,0 +1,209 @@
+"""The persisted model: stock sklearn estimators in a joblib file, verified against a JSON manifest.
+
+joblib runs code while loading, so nothing is loaded before the manifest beside the file checks out:
+the file's sha256, the feature version of this code, and the library versions it was made with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import SGDClassifier
+
+from declutter.errors import ModelError
+from declutter.features import FEATURE_VERSION, feature_names
+from declutter.labels import Label
+from declutter.segmenter import Block
+from declutter.smoother import smoothing_features
+
+MODEL_FILE = "declutter.joblib"
+MANIFEST_SUFFIX = ".manifest.json"
+# Content probability cut-off used when neither the settings nor the manifest give one.
+DEFAULT_THRESHOLD = 0.5
+ESTIMATOR_TYPES: dict[str, type] = {
+    "text": SGDClassifier,
+    "block": HistGradientBoostingClassifier,
+    "smoother": HistGradientBoostingClassifier,
+}
+
+
+@dataclass(frozen=True)
+class Model:
+    """A loaded, verified model: its estimators, threshold and manifest."""
+
+    estimators: dict[str, Any]
+    threshold: float
+    manifest: dict[str, Any]
+    path: Path
+
+    def text_scores(self, texts: list[str]) -> np.ndarray:
+        """The text model's content probability of each block text."""
+        from declutter.features import text_vectorizer
+
+        if not texts:
+            return np.zeros(0)
+        scores: np.ndarray = self.estimators["text"].predict_proba(text_vectorizer().transform(texts))
+        return scores[:, 1]
+
+    def classify(self, features: np.ndarray) -> np.ndarray:
+        """First-stage content probabilities."""
+        if not len(features):
+            return np.zeros(0)
+        probabilities: np.ndarray = self.estimators["block"].predict_proba(features)
+        return probabilities[:, 1]
+
+    def smooth(self, features: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """Smoothed content probabilities from the features and first-stage probabilities."""
+        if not len(features):
+            return np.zeros(0)
+        probabilities: np.ndarray = self.estimators["smoother"].predict_proba(
+            smoothing_features(features, first)
+        )
+        return probabilities[:, 1]
+
+
+def default_model_path() -> Path:
+    """The shipped model: installed as ``declutter.models``, or ``models/`` in a source checkout."""
+    try:
+        import declutter.models as shipped
+
+        base = Path(next(iter(shipped.__path__)))
+    except (ImportError, StopIteration):
+        base = Path(__file__).resolve().parent.parent / "models"
+    return base / MODEL_FILE
+
+
+def manifest_path(model_path: Path) -> Path:
+    """Where a model file's manifest lives."""
+    return model_path.with_name(model_path.name.removesuffix(".joblib") + MANIFEST_SUFFIX)
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def runtime_versions() -> dict[str, str]:
+    """Versions of what a model's pickle depends on, in this process."""
+    return {
+        "python": platform.python_version(),
+        "sklearn": sklearn.__version__,
+        "joblib": joblib.__version__,
+        "numpy": np.__version__,
+    }
+
+
+def _major(version: str) -> str:
+    return version.split(".")[0]
+
+
+def _version_mismatches(recorded: dict[str, str]) -> list[str]:
+    """Differences that make a pickle unsafe to load: sklearn exactly, joblib/numpy/Python major."""
+    here = runtime_versions()
+    problems = []
+    if recorded.get("sklearn") != here["sklearn"]:
+        problems.append(f"scikit-learn {recorded.get('sklearn')} != installed {here['sklearn']}")
+    for name in ("joblib", "numpy", "python"):
+        if _major(str(recorded.get(name, ""))) != _major(here[name]):
+            problems.append(f"{name} {recorded.get(name)} != installed {here[name]}")
+    return problems
+
+
+def read_manifest(model_path: Path) -> dict[str, Any]:
+    """The manifest beside a model file; ModelError when it is missing or unreadable."""
+    path = manifest_path(model_path)
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ModelError(f"{model_path}: no manifest at {path}; refusing to load") from error
+    except (OSError, ValueError) as error:
+        raise ModelError(f"{model_path}: unreadable manifest {path}: {error}") from error
+    if not isinstance(manifest, dict):
+        raise ModelError(f"{model_path}: manifest {path} is not a JSON object")
+    return manifest
+
+
+def verify(model_path: Path) -> dict[str, Any]:
+    """Check a model file against its manifest without loading it; return the manifest."""
+    if not model_path.is_file():
+        raise ModelError(f"{model_path}: model file not found")
+    manifest = read_manifest(model_path)
+    problems = []
+    actual = sha256(model_path)
+    if manifest.get("sha256") != actual:
+        problems.append(f"sha256 {actual} != manifest {manifest.get('sha256')}")
+    if manifest.get("feature_version") != FEATURE_VERSION:
+        problems.append(f"feature version {manifest.get('feature_version')} != code's {FEATURE_VERSION}")
+    if manifest.get("labels") != [label.value for label in Label]:
+        problems.append(f"labels {manifest.get('labels')} != {[label.value for label in Label]}")
+    problems += _version_mismatches(manifest.get("versions", {}))
+    if problems:
+        raise ModelError(f"{model_path}: refusing to load: " + "; ".join(problems))
+    return manifest
+
+
+def _check_estimators(model_path: Path, estimators: Any) -> dict[str, Any]:
+    if not isinstance(estimators, dict) or set(estimators) != set(ESTIMATOR_TYPES):
+        raise ModelError(f"{model_path}: expected estimators {sorted(ESTIMATOR_TYPES)}")
+    for name, kind in ESTIMATOR_TYPES.items():
+        if type(estimators[name]) is not kind:
+            raise ModelError(f"{model_path}: estimator {name!r} is not a {kind.__name__}")
+    expected = len(feature_names())
+    if estimators["block"].n_features_in_ != expected:
+        raise ModelError(
+            f"{model_path}: block model takes {estimators['block'].n_features_in_} features, "
+            f"code makes {expected}"
+        )
+    return estimators
+
+
+def load(model_path: Path | None = None) -> Model:
+    """Verify, then load, a model; ModelError names the file and what differed."""
+    path = Path(model_path) if model_path is not None else default_model_path()
+    manifest = verify(path)
+    try:
+        estimators = joblib.load(path)
+    except Exception as error:  # joblib/pickle raise many types on corrupt files
+        raise ModelError(f"{path}: cannot load: {type(error).__name__}: {error}") from error
+    threshold = float(manifest.get("threshold", DEFAULT_THRESHOLD))
+    return Model(_check_estimators(path, estimators), threshold, manifest, path)
+
+
+def save(estimators: dict[str, Any], directory: Path, threshold: float, extra: dict[str, Any]) -> Path:
+    """Write the estimators and their manifest into ``directory``; return the model path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / MODEL_FILE
+    joblib.dump(estimators, path, compress=3)
+    manifest = {
+        "file": MODEL_FILE,
+        "sha256": sha256(path),
+        "size_bytes": path.stat().st_size,
+        "feature_version": FEATURE_VERSION,
+        "features": feature_names(),
+        "labels": [label.value for label in Label],
+        "threshold": threshold,
+        "versions": runtime_versions(),
+        "platform": sys.platform,
+        **extra,
+    }
+    manifest_path(path).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def block_texts(blocks: list[Block]) -> list[str]:
+    """Texts of blocks (a convenience for callers of :meth:`Model.text_scores`)."""
+    return [b.text for b in blocks]

@@ -1,0 +1,363 @@
+"""Render raw HTML to plain text the way a browser's ``document.body.innerText`` would."""
+
+from __future__ import annotations
+
+import functools
+import re
+import textwrap
+import threading
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import lxml.etree as etree
+import lxml.html
+
+__all__ = ["parse_html", "render_text"]
+
+
+def _tags(names: str) -> frozenset[str]:
+    """Return the set of the space-separated tag names."""
+    return frozenset(names.split())
+
+
+# Elements whose content a browser never shows as text.
+_SKIP_TAGS = _tags(
+    "head script style template noscript svg iframe object embed frame frameset noframes "
+    "noembed canvas video audio textarea title meta link base datalist rp dialog"
+)
+# The same when fallback content is shown, as in Chromium with JavaScript and plugins off.
+_SKIP_TAGS_CHROMIUM = _SKIP_TAGS - {"noscript", "object"}
+# Block-level elements: each starts and ends a line.
+_BLOCK_TAGS = _tags(
+    "address article aside blockquote body caption center dd details dir div dl dt fieldset "
+    "figcaption figure footer form header hgroup hr html legend li listing main menu nav ol "
+    "optgroup option plaintext pre search section select summary table tbody tfoot thead tr ul "
+    "xmp"
+)
+# Block-level elements separated from their neighbours by a blank line.
+_PARA_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})
+_CELL_TAGS = frozenset({"td", "th"})
+_PRE_TAGS = frozenset({"pre", "listing", "plaintext", "xmp"})
+# Raw-text elements that must stay intact when a too-deep page is flattened.
+_RAW_TAGS = _tags("script style textarea title xmp iframe noembed noframes noscript template plaintext")
+_VOID_TAGS = _tags("area base br col embed hr img input link meta param source track wbr keygen frame")
+
+# Sentinels used while rendering; C0 controls are scrubbed from the input so they cannot clash.
+_BREAK = "\x01"  # required line break
+_PARA = "\x02"  # required blank line
+_PRE_SPACE = "\x03"  # space inside <pre> (never collapsed)
+_PRE_TAB = "\x04"  # tab inside <pre> (not a cell separator)
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_XML_DECL_RE = re.compile(r"^\ufeff?\s*<\?xml[^>]*>", re.IGNORECASE)
+_WS_RE = re.compile(r"[ \t\n\r\f]+")
+_SPACES_RE = re.compile(r" {2,}")
+_TAB_RE = re.compile(r" *\t *")
+_BREAKS_RE = re.compile(r"[ \n]*[\x01\x02][ \n\x01\x02]*")
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_LATE_END_RE = re.compile(rb"</(?:body|html)\s*>", re.IGNORECASE)
+_TITLE_OPEN_RE = re.compile(rb"<title\b[^>]*>", re.IGNORECASE)
+_TITLE_CLOSE_RE = re.compile(rb"</title\s*>", re.IGNORECASE)
+_SCRIPT_STYLE_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_TAG_RE = re.compile(r"<[^>]*>")
+_ANY_TAG_RE = re.compile(rb"<(/?)([a-zA-Z][^\s/>]*)([^>]*)>")
+_NOSCRIPT_RE = re.compile(rb"(<noscript\b[^>]*>)(.*?)(</noscript\s*>)", re.IGNORECASE | re.DOTALL)
+
+# What an element emits when it closes (see _walk).
+_K_INLINE, _K_SKIP, _K_BLOCK, _K_PARA, _K_CELL, _K_PRE = range(6)
+
+_FALLBACK_RATIO = 0.2
+_LOCAL = threading.local()  # one libxml2 parser per thread (its error log is per parser)
+
+
+def _parser() -> Any:
+    """Return this thread's libxml2 HTML parser (huge_tree: pages nest deeper than 255)."""
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True, encoding="utf-8")
+        _LOCAL.parser = parser
+    return parser
+
+
+def _empty_document() -> lxml.html.HtmlElement:
+    """Return a fresh ``<html><body></body></html>`` element."""
+    root = _parser().makeelement("html")
+    etree.SubElement(root, "body")
+    return root
+
+
+def _libxml2_parse(data: bytes) -> tuple[lxml.html.HtmlElement | None, bool]:
+    """Parse UTF-8 bytes with libxml2; return (root or None, whether nesting was too deep)."""
+    parser = _parser()
+    try:
+        root = lxml.html.document_fromstring(data, parser=parser)
+    except (etree.LxmlError, ValueError):
+        return None, False
+    last = parser.error_log.last_error  # a fatal error stops the parse, so it comes last
+    return root, last is not None and "Excessive depth" in last.message
+
+
+def _flatten_tags(match: re.Match[bytes]) -> bytes:
+    """Turn a start tag into an empty element and drop end tags (keeps raw-text elements)."""
+    name = match.group(2).lower().decode("ascii", "replace")
+    if name in _RAW_TAGS or name in _VOID_TAGS:
+        return match.group(0)
+    if match.group(1):
+        return b""
+    if name in ("html", "head", "body"):
+        return match.group(0)
+    return match.group(0) + b"</" + match.group(2) + b">"
+
+
+def _close_noscript(match: re.Match[bytes]) -> bytes:
+    """Close the elements left open inside a ``<noscript>`` before its end tag."""
+    inner = match.group(2)
+    stack: list[bytes] = []
+    for tag in _ANY_TAG_RE.finditer(inner):
+        name = tag.group(2).lower()
+        if name.decode("ascii", "replace") in _VOID_TAGS or tag.group(3).endswith(b"/"):
+            continue
+        if not tag.group(1):
+            stack.append(name)
+        elif name in stack:
+            del stack[len(stack) - 1 - stack[::-1].index(name) :]
+    if not stack:
+        return match.group(0)
+    closing = b"".join(b"</" + name + b">" for name in reversed(stack))
+    return match.group(1) + inner + closing + match.group(3)
+
+
+def _repair(data: bytes) -> bytes:
+    """Fix markup that makes libxml2 drop the body but that browsers recover from."""
+    # Content after </body> or </html> still belongs to the body in a browser.
+    data = _LATE_END_RE.sub(b"", data)
+    # An unclosed <title> would swallow the whole page: close it at the next tag.
+    opened = _TITLE_OPEN_RE.search(data)
+    if opened is not None and _TITLE_CLOSE_RE.search(data, opened.end()) is None:
+        nxt = data.find(b"<", opened.end())
+        if nxt >= 0:
+            data = data[:nxt] + b"</title>" + data[nxt:]
+    # libxml2 ignores </noscript> while an element opened inside it is still open, so the rest
+    # of the page would end up inside the <noscript>; browsers close those elements.
+    return _NOSCRIPT_RE.sub(_close_noscript, data)
+
+
+def _body_text_len(root: lxml.html.HtmlElement | None) -> int:
+    """Return the non-whitespace text length of the document's body (-1 if there is none)."""
+    if root is None:
+        return -1
+    body = root.find("body")
+    if body is None:
+        return -1
+    return len("".join("".join(body.itertext()).split()))
+
+
+def _expected_text_len(html: str) -> int:
+    """Estimate the visible text length of the source by stripping scripts, styles and tags."""
+    return len("".join(_TAG_RE.sub(" ", _SCRIPT_STYLE_RE.sub(" ", html)).split()))
+
+
+@functools.cache
+def _html5lib_parser_class() -> Any:
+    """Build lxml's html5lib parser class with a merging tokenizer (None without html5lib)."""
+    try:
+        import lxml.html.html5parser as html5parser
+        from html5lib import _tokenizer
+        from html5lib.constants import tokenTypes
+        from html5lib.html5parser import _ReparseException
+    except ImportError:
+        return None
+    characters = tokenTypes["Characters"]
+
+    # html5lib appends each character token to the lxml tree with ``text += data``: quadratic
+    # for a big script split into tens of thousands of tokens (20 s for one corpus page). The
+    # HTML spec treats text character by character, so merging the tokens changes nothing else.
+    class MergingTokenizer(_tokenizer.HTMLTokenizer):  # type: ignore[misc]
+        """html5lib tokenizer that merges runs of character tokens."""
+
+        def __iter__(self) -> Iterator[dict[str, Any]]:
+            """Yield the tokens with consecutive character tokens joined."""
+            parts: list[str] = []
+            for token in super().__iter__():
+                if token["type"] == characters:
+                    parts.append(token["data"])
+                    continue
+                if parts:
+                    yield {"type": characters, "data": "".join(parts)}
+                    parts = []
+                yield token
+            if parts:
+                yield {"type": characters, "data": "".join(parts)}
+
+    class Html5Parser(html5parser.HTMLParser):  # type: ignore[misc]
+        """lxml's html5lib parser, using the merging tokenizer."""
+
+        def _parse(
+            self,
+            stream: Any,
+            innerHTML: bool = False,
+            container: str = "div",
+            scripting: bool = False,
+            **kwargs: Any,
+        ) -> None:
+            """Same as html5lib 1.1's ``HTMLParser._parse`` but with ``MergingTokenizer``."""
+            self.innerHTMLMode = innerHTML
+            self.container = container
+            self.scripting = scripting
+            self.tokenizer = MergingTokenizer(stream, parser=self, **kwargs)
+            self.reset()
+            try:
+                self.mainLoop()
+            except _ReparseException:
+                self.reset()
+                self.mainLoop()
+
+    return Html5Parser
+
+
+def _html5lib_parse(html: str) -> lxml.html.HtmlElement | None:
+    """Parse with html5lib (browser-grade error recovery) and return an lxml.html tree."""
+    parser_class = _html5lib_parser_class()
+    if parser_class is None:
+        return None
+    import lxml.html.html5parser as html5parser
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parser = parser_class(namespaceHTMLElements=False)
+            tree = html5parser.document_fromstring(html, parser=parser)
+        data = etree.tostring(tree, method="html", encoding="utf-8")
+        return lxml.html.document_fromstring(data, parser=_parser())
+    except Exception:  # a best-effort fallback: any html5lib failure keeps libxml2's tree
+        return None
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement:
+    """Parse HTML like a browser would, never raising; return the ``<html>`` element."""
+    html = _CONTROL_RE.sub("", _XML_DECL_RE.sub("", html, count=1))
+    if not html.strip():
+        return _empty_document()
+    data = _repair(html.encode("utf-8", "replace"))
+    root, too_deep = _libxml2_parse(data)
+    if too_deep:
+        # libxml2 stops at depth 2048; browsers make deeper elements siblings. Flatten instead.
+        flat, _ = _libxml2_parse(_ANY_TAG_RE.sub(_flatten_tags, data))
+        return flat if flat is not None else (root if root is not None else _empty_document())
+    body_len = _body_text_len(root)
+    if body_len < _FALLBACK_RATIO * len(html) and (
+        body_len < 0 or body_len < _FALLBACK_RATIO * _expected_text_len(html)
+    ):
+        alt = _html5lib_parse(html)
+        if alt is not None and _body_text_len(alt) > body_len:
+            return alt
+    return root if root is not None else _empty_document()
+
+
+def _is_hidden(el: lxml.html.HtmlElement, aria: bool) -> bool:
+    """Tell whether an element is hidden by an attribute or inline style."""
+    attrib = el.attrib
+    if not attrib:
+        return False
+    if "hidden" in attrib:
+        return True
+    if aria:
+        value = attrib.get("aria-hidden")
+        if value is not None and value.strip().lower() == "true":
+            return True
+    style = attrib.get("style")
+    return style is not None and _HIDDEN_STYLE_RE.search(style) is not None
+
+
+def _pre_text(text: str) -> str:
+    """Protect whitespace inside preformatted text from collapsing."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace(" ", _PRE_SPACE).replace("\t", _PRE_TAB)
+
+
+def _break_run(match: re.Match[str]) -> str:
+    """Resolve a run of required line breaks and literal newlines to newlines."""
+    run = match.group(0)
+    need = 2 if _PARA in run else 1
+    return "\n" * max(need, run.count("\n"))
+
+
+def _walk(root: lxml.html.HtmlElement, skip_tags: frozenset[str], skip_aria_hidden: bool) -> list[str]:
+    """Walk the tree iteratively and return text pieces interleaved with break sentinels."""
+    out: list[str] = []
+    emit = out.append
+    ws_sub = _WS_RE.sub
+    kinds: list[int] = []  # per open element: what to emit when it closes
+    push = kinds.append
+    pop = kinds.pop
+    pre = 0
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        if event == "start":
+            tag = el.tag
+            if not isinstance(tag, str) or tag in skip_tags or _is_hidden(el, skip_aria_hidden):
+                walker.skip_subtree()
+                push(_K_SKIP)
+                continue
+            if tag in _BLOCK_TAGS:
+                emit(_BREAK)
+                if tag in _PRE_TAGS:
+                    pre += 1
+                    push(_K_PRE)
+                else:
+                    push(_K_BLOCK)
+            elif tag in _PARA_TAGS:
+                emit(_PARA)
+                push(_K_PARA)
+            elif tag in _CELL_TAGS:
+                push(_K_CELL)
+            else:
+                if tag == "br":
+                    emit("\n")
+                push(_K_INLINE)
+            text = el.text
+            if text:
+                emit(_pre_text(text) if pre else ws_sub(" ", text))
+            continue
+        kind = pop()
+        if kind == _K_BLOCK:
+            emit(_BREAK)
+        elif kind == _K_PARA:
+            emit(_PARA)
+        elif kind == _K_CELL:
+            emit("\t")
+        elif kind == _K_PRE:
+            emit(_BREAK)
+            pre -= 1
+        tail = el.tail
+        if tail and kinds:
+            emit(_pre_text(tail) if pre else ws_sub(" ", tail))
+    return out
+
+
+def render_text(html: str, wrap: int | None = None, *, chromium_like: bool = False) -> str:
+    """Render HTML to innerText-like text, hard-wrapped at ``wrap`` columns if given."""
+    # chromium_like: also show <noscript>/<object> fallback and aria-hidden content, as
+    # headless Chromium with JavaScript and plugins off does.
+    skip_tags = _SKIP_TAGS_CHROMIUM if chromium_like else _SKIP_TAGS
+    text = "".join(_walk(parse_html(html), skip_tags, not chromium_like))
+    text = _SPACES_RE.sub(" ", text)
+    text = _TAB_RE.sub("\t", text)
+    text = _BREAKS_RE.sub(_break_run, text)
+    lines: list[str] = []
+    blank = True  # suppresses leading blank lines
+    for raw in text.split("\n"):
+        line = raw.strip(" ").replace(_PRE_SPACE, " ").replace(_PRE_TAB, "\t").rstrip()
+        if not line:
+            if not blank:
+                lines.append("")
+                blank = True
+            continue
+        blank = False
+        if wrap is None:
+            lines.append(line)
+        else:
+            lines.extend(textwrap.wrap(line, wrap, break_long_words=False, break_on_hyphens=False) or [line])
+    if lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)

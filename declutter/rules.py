@@ -1,0 +1,325 @@
+"""Named rule fallbacks: patterns of site chrome and of article metadata that need no model.
+
+Each rule has a name (reported as ``rule:<name>`` in a line's reason) and a one-line description.
+Chrome rules match a block's whole text, so a paragraph that merely mentions "advertisement" is
+never dropped by them. Metadata rules only fire near the article (see :mod:`declutter.writer`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from declutter.document import RULE_PREFIX, Verdict
+from declutter.labels import Label
+from declutter.lexicon import DATE_RE, SECTION_END_RE
+from declutter.segmenter import Block
+
+_I = re.IGNORECASE
+
+
+# Longest block (in words) a rule judges: longer blocks are paragraphs, whatever they start with.
+MAX_RULE_WORDS = 16
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named pattern on a block's whole (trimmed) text."""
+
+    name: str
+    description: str
+    pattern: re.Pattern[str]
+    max_words: int = MAX_RULE_WORDS
+
+    def matches(self, text: str) -> bool:
+        """Whether the rule fires on this block text."""
+        return len(text.split()) <= self.max_words and bool(self.pattern.search(text))
+
+
+CHROME_RULES = (
+    Rule(
+        "advertisement",
+        "a lone advertisement marker or 'continue reading' interstitial",
+        re.compile(
+            r"^\W*(?:advertisements?|advertising|ads?|anzeige|werbung|publicité|publicidad|"
+            r"sponsored(?: content)?|paid content|广告|"
+            r"(?:story|article) continues (?:below|after)(?: (?:this )?(?:advertisement|ad))?|"
+            r"continue reading(?: the main story| below)?|scroll to continue(?: with content)?|"
+            r"skip (?:this )?ad(?:vertisement)?)\W*$",
+            _I,
+        ),
+    ),
+    Rule(
+        "paywall",
+        "sign-up, log-in and subscription prompts that stand in for the article",
+        re.compile(
+            r"^\W*(?:sign up to (?:read|continue)|subscribe (?:now )?to (?:read|continue|unlock)|"
+            r"already (?:a )?(?:member|subscriber|registered)\b|"
+            r"(?:start (?:your )?)?(?:free trial|\w+ days? free)\b|create (?:a )?free account|"
+            r"(?:log|sign) ?in (?:here|to (?:read|continue|comment))|register (?:now )?to (?:read|continue)|"
+            r"this (?:article|content) is (?:for|available to) (?:subscribers|members)|"
+            r"to continue reading|unlock (?:this|full) (?:article|access)|get (?:full|unlimited) access)",
+            _I,
+        ),
+    ),
+    Rule(
+        "app_promo",
+        "app download and 'get all your news' promos",
+        re.compile(
+            r"^\W*(?:download (?:our|the) (?:free )?app|get the (?:\w+ )?app|"
+            r"(?:available|download) on the app store|get it on google play|"
+            r"one app\.?(?: one membership\.?)?|get all your news in one place)\W*$",
+            _I,
+        ),
+    ),
+    Rule(
+        "share",
+        "share buttons and social links",
+        re.compile(
+            r"^\W*(?:(?:share|tweet|pin|email|e-mail|print|copy link|whatsapp|facebook|twitter|x|"
+            r"linkedin|reddit|flipboard|telegram|messenger|pinterest|comments?)\W*){1,8}$|"
+            r"^\W*share (?:this|on|via|the) ?(?:article|story|page|post)?\W*(?:on \w+)?\W*$|"
+            r"^\W*follow us(?: on \w+)?\W*$",
+            _I,
+        ),
+    ),
+    Rule(
+        "cookie",
+        "cookie and privacy consent notices",
+        re.compile(
+            r"\b(?:we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies|"
+            r"cookie (?:policy|settings|preferences|consent)|manage (?:cookies|consent)|"
+            r"by (?:continuing to )?(?:use|using|browse|browsing) (?:this|our) (?:site|website))",
+            _I,
+        ),
+    ),
+    Rule(
+        "copyright",
+        "copyright and all-rights-reserved lines",
+        re.compile(r"^\W*(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b", _I),
+    ),
+    Rule(
+        "skip_link",
+        "skip links and navigation toggles",
+        re.compile(
+            r"^\W*(?:skip to (?:main )?(?:content|navigation|search)|jump to (?:content|navigation)|"
+            r"toggle navigation|close navigation|open navigation|main menu|menu|back to top)\W*$",
+            _I,
+        ),
+    ),
+    Rule(
+        "newsletter",
+        "newsletter sign-up boxes",
+        re.compile(
+            r"^\W*(?:sign up for (?:our|the) [\w ]*newsletter|subscribe to (?:our|the) [\w ]*newsletter|"
+            r"get (?:our|the) [\w ]*newsletter)",
+            _I,
+        ),
+    ),
+    Rule(
+        "lone_number",
+        "a line that is only a number: a counter (comments, shares), not prose",
+        re.compile(r"^\s*\d{1,6}\s*$"),
+    ),
+    Rule(
+        "caption",
+        "an image caption or photo credit",
+        re.compile(
+            r"\[(?:file|photo|image|reuters|ap|afp|getty)[^\]]*\]\s*$|"
+            r"\((?:ap|afp|reuters)? ?(?:photo|image|file|picture)s?(?: by)?[:/][^)]*\)\s*$|"
+            r"^\W*(?:photo|image|picture|credit|foto|bild)s?(?: by)?\s*[:/]|"
+            r"\b(?:getty images|shutterstock|istock(?:photo)?)\W*$",
+            _I,
+        ),
+    ),
+)
+
+META_RULES = (
+    Rule(
+        "byline",
+        "a byline: 'By …', 'Von …', 'Par …', 'Por …'",
+        re.compile(r"^\W*(?i:by|von|par|por|door|written by|words by)\s+[A-ZÀ-Þ](?!.*[.!?]\W*$)"),
+    ),
+    Rule(
+        "dateline_stamp",
+        "a publication or update stamp: 'Published : 6 Jan 2024', 'Updated …', 'Posted: …'",
+        re.compile(
+            r"^\W*(?:published|updated|posted|last (?:updated|modified)|modified|first published|"
+            r"veröffentlicht|aktualisiert|stand|publié|mis à jour|publicado|actualizado|发布|更新)"
+            r"(?:\s+on)?\s*[:：]?\s*\S",
+            _I,
+        ),
+    ),
+    Rule(
+        "credits",
+        "reporting, writing and editing credits",
+        re.compile(
+            r"^\W*\(?(?:additional )?(?:reporting|writing|editing|compiled|translated|produced) by\b|"
+            r"\bcontributed to this report\W*$",
+            _I,
+        ),
+        max_words=40,
+    ),
+    Rule(
+        "source",
+        "a source line: 'Source: News Agencies'",
+        re.compile(r"^\W*(?:sources?|quelle|fuente|来源|source de)\s*[:：]\s*\S", _I),
+    ),
+    Rule(
+        "agency",
+        "a news agency's name on its own line",
+        re.compile(
+            r"^\W*(?:reuters|ap|afp|associated press|agence france-presse|dpa|xinhua|pti|ians|ani|"
+            r"upi|bloomberg|efe|ansa|kyodo|yonhap|bss|unb|news agencies|agencies|wires?|"
+            r"(?:reuters|ap|afp) staff)\W*$",
+            _I,
+        ),
+    ),
+)
+
+# A date-and-time line, or a date line next to other metadata, is a publication stamp.
+TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+# Person-name shape: 2-4 capitalised words (initials, hyphens and apostrophes allowed).
+NAME_RE = re.compile(r"^(?:[A-Z][\w'’.-]*\.?)(?:\s+(?:[A-Z][\w'’.-]*|de|da|van|von|al|bin|del|la)){1,3}$")
+# Capitalised words that are section names or site words, not people.
+NOT_NAME_WORDS = frozenset(
+    [
+        "news",
+        "world",
+        "business",
+        "politics",
+        "sport",
+        "sports",
+        "opinion",
+        "home",
+        "local",
+        "national",
+        "international",
+        "tech",
+        "technology",
+        "science",
+        "health",
+        "culture",
+        "arts",
+        "entertainment",
+        "life",
+        "lifestyle",
+        "travel",
+        "food",
+        "video",
+        "videos",
+        "live",
+        "latest",
+        "more",
+        "top",
+        "stories",
+        "breaking",
+        "us",
+        "uk",
+        "europe",
+        "asia",
+        "africa",
+        "america",
+        "americas",
+        "middle",
+        "east",
+        "markets",
+        "economy",
+        "weather",
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "in",
+        "on",
+        "our",
+        "your",
+        "my",
+        "new",
+        "editorial",
+        "editor",
+        "editors",
+        "staff",
+        "desk",
+        "independent",
+        "times",
+        "post",
+        "daily",
+        "herald",
+        "guardian",
+        "journal",
+        "tribune",
+        "press",
+        "media",
+        "online",
+    ]
+)
+# After an end-of-article heading, a block stays content only at this probability or above: the
+# article resumed (a "Related:" box inside the text). Swept 0.6-0.99 on dev.
+RESUME_PROBABILITY = 0.9
+
+
+def chrome_rule(text: str) -> Rule | None:
+    """The first chrome rule matching the block text, if any."""
+    return next((rule for rule in CHROME_RULES if rule.matches(text)), None)
+
+
+def meta_rule(text: str) -> Rule | None:
+    """The first metadata rule matching the block text, if any."""
+    return next((rule for rule in META_RULES if rule.matches(text)), None)
+
+
+def is_section_end(text: str) -> bool:
+    """Whether the block is a heading that closes the article ("RELATED STORIES", "Opinion", …)."""
+    words = text.split()
+    return 0 < len(words) <= 4 and bool(SECTION_END_RE.match(text)) and not text.rstrip().endswith(".")
+
+
+def is_date_line(text: str) -> bool:
+    """Whether the block is a short line made of a date (and time)."""
+    return len(text.split()) <= 8 and bool(DATE_RE.search(text))
+
+
+def has_time(text: str) -> bool:
+    """Whether the text carries a time of day."""
+    return bool(TIME_RE.search(text))
+
+
+def is_person_name(text: str) -> bool:
+    """Whether the block looks like a bare author name ("Aamer Madhani")."""
+    stripped = text.strip()
+    if not NAME_RE.match(stripped):
+        return False
+    return not any(word.lower().strip(".") in NOT_NAME_WORDS for word in stripped.split())
+
+
+def _verdict_for(text: str, verdict: Verdict) -> Verdict:
+    rule = chrome_rule(text)
+    if rule is not None:
+        return Verdict(Label.CHROME, verdict.probability, RULE_PREFIX + rule.name)
+    return verdict
+
+
+def apply_chrome_rules(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
+    """Drop blocks that a chrome rule matches, and everything after an end-of-article heading."""
+    out = [_verdict_for(b.text, v) for b, v in zip(blocks, verdicts, strict=False)]
+    return _cut_after_section_end(blocks, out)
+
+
+def _cut_after_section_end(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
+    """After a heading such as "RELATED STORIES" that follows kept body text, keep only blocks the
+    model is confident about and that read as article prose (a resumed article)."""
+    seen_body = False
+    cut = False
+    out: list[Verdict] = []
+    for block, verdict in zip(blocks, verdicts, strict=False):
+        if cut and verdict.label.is_content and verdict.probability < RESUME_PROBABILITY:
+            verdict = Verdict(Label.CHROME, verdict.probability, RULE_PREFIX + "after_section_end")
+        elif is_section_end(block.text) and seen_body:
+            cut = True
+            if verdict.label.is_content:
+                verdict = Verdict(Label.CHROME, verdict.probability, RULE_PREFIX + "section_end")
+        seen_body = seen_body or verdict.label.is_content
+        out.append(verdict)
+    return out

@@ -1,0 +1,31 @@
+"""Options of a declutter run: an immutable dataclass, so a misspelt option raises ``TypeError``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How declutter judges a page.
+
+    ``threshold``: content probability at or above which a line is kept; ``None`` uses the model's
+    own threshold (chosen on the dev split and recorded in its manifest).
+    ``rules_only``: skip the model and use only the named rules (explicit request only).
+    ``unwrap``: join hard-wrapped paragraph lines into one block: ``None`` detects it, ``True``
+    forces it, ``False`` never joins.
+    ``smooth``: revise each line from its neighbours' probabilities (the sequence smoother).
+    ``rules``: apply the named rule fallbacks after the model.
+    """
+
+    threshold: float | None = None
+    rules_only: bool = False
+    unwrap: bool | None = None
+    smooth: bool = True
+    rules: bool = True
+
+    def __post_init__(self) -> None:
+        if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold must be within [0, 1], got {self.threshold!r}")
+        if self.rules_only and not self.rules:
+            raise ValueError("rules_only=True needs rules=True")

@@ -1,0 +1,244 @@
+"""Training the line classifier on the corpus: render, segment, align to gold, fit, stack."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import GroupKFold
+
+from declutter.alignment import align
+from declutter.corpus import Record, iter_records, licences
+from declutter.features import featurize, text_inputs, text_vectorizer
+from declutter.model import DEFAULT_THRESHOLD, MODEL_FILE, Model, save
+from declutter.renderers import renderer
+from declutter.segmenter import Block, segment, split_lines
+from declutter.settings import Settings
+from declutter.smoother import smoothing_features
+
+SEED = 20261121
+# Folds for the out-of-fold scores that the next stage trains on (so it learns from honest inputs).
+FOLDS = 3
+# Gradient-boosting settings; swept on dev (iterations 100-600, leaves 15-63, rate 0.05-0.2).
+GB_PARAMS = {"max_iter": 300, "learning_rate": 0.1, "max_leaf_nodes": 31, "l2_regularization": 1.0}
+# Text model: logistic loss SGD over hashed n-grams; alpha swept 1e-7..1e-5 on dev.
+TEXT_ALPHA = 1e-6
+TEXT_EPOCHS = 15
+# Block weight = (words + 1) ** WEIGHT_POWER, normalised per page; swept 0-1 on dev.
+WEIGHT_POWER = 0.5
+
+
+@dataclass(frozen=True)
+class Example:
+    """One rendered corpus page, segmented into blocks with their alignment labels."""
+
+    key: str
+    group: str
+    renderer: str
+    lines: list[str]
+    blocks: list[Block]
+    labels: np.ndarray
+
+
+Renderer = Callable[[Record], str]
+
+
+def example(record: Record, renderer: str, text: str) -> Example:
+    """Segment a rendering of a record and label its blocks against the gold text."""
+    lines = split_lines(text)
+    blocks = segment(lines)
+    labels = np.array(align([b.text for b in blocks], record.gold), dtype=bool)
+    page = f"{record.dataset}/{record.id}"
+    # Folds split by site, so a later stage never learns from scores of a site the earlier one saw.
+    group = record.host or page
+    return Example(f"{page}#{renderer}", group, renderer, lines, blocks, labels)
+
+
+def examples(records: Iterable[Record], renderers: dict[str, Renderer]) -> Iterator[Example]:
+    """Every record under every renderer (records without gold or text are skipped)."""
+    for record in records:
+        if not record.gold.strip():
+            continue
+        for name, render in renderers.items():
+            text = render(record)
+            if text.strip():
+                yield example(record, name, text)
+
+
+def new_text_model() -> SGDClassifier:
+    """An untrained text model."""
+    return SGDClassifier(loss="log_loss", alpha=TEXT_ALPHA, max_iter=TEXT_EPOCHS, tol=None, random_state=SEED)
+
+
+def new_block_model() -> HistGradientBoostingClassifier:
+    """An untrained gradient-boosting block classifier."""
+    return HistGradientBoostingClassifier(random_state=SEED, early_stopping=False, **GB_PARAMS)
+
+
+def block_weights(doc: Example) -> np.ndarray:
+    """Training weight of each block: grows with its length (a long paragraph costs more tokens
+    when misjudged, as in the token F1); a page's weights sum to its number of blocks."""
+    lengths = np.array([len(b.text.split()) + 1 for b in doc.blocks], dtype=float) ** WEIGHT_POWER
+    weights: np.ndarray = lengths / lengths.sum() * len(doc.blocks)
+    return weights
+
+
+def _weights(docs: list[Example], indices: Iterable[int] | None = None) -> np.ndarray:
+    chosen = range(len(docs)) if indices is None else indices
+    return np.concatenate([block_weights(docs[i]) for i in chosen])
+
+
+def _concat_labels(docs: list[Example]) -> np.ndarray:
+    return np.concatenate([d.labels for d in docs]).astype(int)
+
+
+def _fold_indices(docs: list[Example]) -> list[tuple[np.ndarray, np.ndarray]]:
+    groups = [d.group for d in docs]
+    return list(GroupKFold(n_splits=FOLDS).split(np.zeros(len(docs)), groups=groups))
+
+
+def _split_rows(values: np.ndarray, docs: list[Example]) -> list[np.ndarray]:
+    bounds = np.cumsum([0] + [len(d.blocks) for d in docs])
+    return [values[bounds[i] : bounds[i + 1]] for i in range(len(docs))]
+
+
+def _oof_text_scores(docs: list[Example], folds: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    vectorizer = text_vectorizer()
+    per_doc = [vectorizer.transform(text_inputs(d.blocks)) for d in docs]
+    labels = [d.labels.astype(int) for d in docs]
+    scores: list[np.ndarray | None] = [None] * len(docs)
+    from scipy.sparse import vstack
+
+    for train_idx, test_idx in folds:
+        model = new_text_model().fit(
+            vstack([per_doc[i] for i in train_idx]),
+            np.concatenate([labels[i] for i in train_idx]),
+            sample_weight=_weights(docs, train_idx),
+        )
+        for i in test_idx:
+            scores[i] = model.predict_proba(per_doc[i])[:, 1]
+    return np.concatenate([s for s in scores if s is not None])
+
+
+@dataclass
+class Fitted:
+    """The three stock sklearn estimators of a trained declutter model."""
+
+    text: SGDClassifier
+    block: HistGradientBoostingClassifier
+    smoother: HistGradientBoostingClassifier
+
+
+def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None) -> Fitted:
+    """Fit text model, block classifier and smoother, each next stage on out-of-fold inputs."""
+    from scipy.sparse import vstack
+
+    folds = _fold_indices(docs)
+    y = _concat_labels(docs)
+    progress(f"{len(docs)} documents, {len(y)} blocks, {y.mean():.3f} content")
+    text_scores = _oof_text_scores(docs, folds)
+    progress("text model: out-of-fold scores done")
+    vectorizer = text_vectorizer()
+    text_model = new_text_model().fit(
+        vstack([vectorizer.transform(text_inputs(d.blocks)) for d in docs]), y, sample_weight=_weights(docs)
+    )
+    progress("text model fitted")
+    feats = [
+        featurize(d.blocks, d.lines, s) for d, s in zip(docs, _split_rows(text_scores, docs), strict=False)
+    ]
+    oof = np.zeros(len(y))
+    rows = _split_rows(np.arange(len(y)), docs)
+    for train_idx, test_idx in folds:
+        model = new_block_model().fit(
+            np.vstack([feats[i] for i in train_idx]),
+            np.concatenate([docs[i].labels for i in train_idx]),
+            sample_weight=_weights(docs, train_idx),
+        )
+        for i in test_idx:
+            oof[rows[i]] = model.predict_proba(feats[i])[:, 1]
+        progress("block model: fold done")
+    block_model = new_block_model().fit(np.vstack(feats), y, sample_weight=_weights(docs))
+    progress("block model fitted")
+    smooth_x = np.vstack(
+        [smoothing_features(f, p) for f, p in zip(feats, _split_rows(oof, docs), strict=False)]
+    )
+    smoother = new_block_model().fit(smooth_x, y, sample_weight=_weights(docs))
+    progress("smoother fitted")
+    return Fitted(text_model, block_model, smoother)
+
+
+def predict(fitted: Fitted, blocks: list[Block], lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """First-stage and smoothed content probabilities of a document's blocks."""
+    if not blocks:
+        return np.zeros(0), np.zeros(0)
+    text = fitted.text.predict_proba(text_vectorizer().transform(text_inputs(blocks)))[:, 1]
+    feats = featurize(blocks, lines, text)
+    first = fitted.block.predict_proba(feats)[:, 1]
+    smoothed = fitted.smoother.predict_proba(smoothing_features(feats, first))[:, 1]
+    return first, smoothed
+
+
+# Renderings of every training page the model learns from (see declutter.renderers).
+TRAIN_RENDERERS = ("chromium", "lxml", "lxml-wrap72")
+TRAIN_SPLITS = ("train",)
+CHOICE_SPLIT = "dev"
+# Thresholds tried on the dev split; the best token F1 is written to the manifest.
+THRESHOLD_GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+
+
+def _estimators(fitted: Fitted) -> dict[str, object]:
+    return {"text": fitted.text, "block": fitted.block, "smoother": fitted.smoother}
+
+
+def _dev_scores(corpus_dir: Path, model: Model, thresholds: tuple[float, ...]) -> dict[float, dict[str, Any]]:
+    from declutter.evaluation import declutter_system, evaluate, to_json
+    from declutter.pipeline import Declutter
+    from declutter.renderers import chromium
+
+    records = list(iter_records(corpus_dir, (CHOICE_SPLIT,)))
+    out = {}
+    for threshold in thresholds:
+        cleaner = Declutter.from_model(model, Settings(threshold=threshold))
+        results = evaluate(records, chromium, {"declutter": declutter_system(cleaner)}, {})
+        out[threshold] = to_json(results)["declutter"]
+    return out
+
+
+def train_and_save(
+    corpus_dir: Path, output: Path, limit: int | None = None, log: Callable[[str], None] = lambda _: None
+) -> Path:
+    """Train on the corpus, choose the threshold on dev, and write model + manifest to ``output``."""
+    renderers = {name: renderer(name) for name in TRAIN_RENDERERS}
+    records = iter_records(corpus_dir, TRAIN_SPLITS)
+    if limit is not None:
+        records = itertools.islice(records, limit)
+    docs = list(examples(records, renderers))
+    fitted = fit(docs, progress=log)
+    estimators = _estimators(fitted)
+    provisional = Model(estimators, DEFAULT_THRESHOLD, {}, output / MODEL_FILE)
+    scores = _dev_scores(corpus_dir, provisional, THRESHOLD_GRID)
+    best = max(THRESHOLD_GRID, key=lambda t: scores[t]["overall"]["token"]["f1"])
+    log(f"threshold {best}: dev token F1 {scores[best]['overall']['token']['f1']:.4f}")
+    extra = {
+        "training": {
+            "seed": SEED,
+            "splits": list(TRAIN_SPLITS),
+            "renderers": list(TRAIN_RENDERERS),
+            "documents": len({d.group for d in docs}),
+            "examples": len(docs),
+            "blocks": int(sum(len(d.blocks) for d in docs)),
+            "datasets": licences(corpus_dir, TRAIN_SPLITS),
+            "threshold_chosen_on": CHOICE_SPLIT,
+        },
+        "metrics": {
+            CHOICE_SPLIT: scores[best],
+            "threshold_sweep": {str(t): scores[t]["overall"]["token"]["f1"] for t in THRESHOLD_GRID},
+        },
+    }
+    return save(estimators, output, best, extra)

@@ -1,0 +1,1 @@
+"""The shipped declutter model (joblib file + JSON manifest), installed as ``declutter.models``."""

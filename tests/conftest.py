@@ -1,0 +1,62 @@
+"""Shared test helpers: labelled fixtures, the corpus location, one loaded cleaner."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from declutter import Declutter
+from declutter.corpus import dataset_files, default_corpus_dir
+from declutter.labels import Label
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SEEDS = sorted(p.name for p in FIXTURES.glob("0*.txt"))
+EDGES = sorted(p.name for p in FIXTURES.glob("edge_*.txt"))
+# Set by .ci/run: a test that needs the corpus fails instead of skipping when it is absent.
+REQUIRE_CORPUS = os.environ.get("DECLUTTER_REQUIRE_CORPUS") == "1"
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """A labelled page: its raw text and every line's gold label (None for blank lines)."""
+
+    name: str
+    lines: list[str]
+    labels: list[Label | None]
+
+    @property
+    def text(self) -> str:
+        """The page as the dump had it."""
+        return "\n".join(self.lines)
+
+
+def load_fixture(name: str) -> Fixture:
+    """Read ``fixtures/<name>`` (``label<TAB>line`` per line)."""
+    lines: list[str] = []
+    labels: list[Label | None] = []
+    for row in (FIXTURES / name).read_text(encoding="utf-8").split("\n")[:-1]:
+        label, _, line = row.partition("\t")
+        lines.append(line)
+        labels.append(Label(label) if label else None)
+    return Fixture(name, lines, labels)
+
+
+@pytest.fixture(scope="session")
+def cleaner() -> Declutter:
+    """One cleaner with the shipped model, shared by the whole session."""
+    return Declutter()
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    """The shared corpus; skips (or fails under CI) when it is absent."""
+    path = default_corpus_dir()
+    if not path.is_dir() or not dataset_files(path):
+        message = f"corpus not found at {path} (set DECLUTTER_CORPUS)"
+        if REQUIRE_CORPUS:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

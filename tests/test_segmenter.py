@@ -1,0 +1,49 @@
+"""segment: lines, and hard-wrapped paragraphs joined into one block."""
+
+from __future__ import annotations
+
+import textwrap
+
+from declutter.segmenter import segment, split_lines, wrap_width
+
+PARAGRAPHS = [
+    "The committee met on Tuesday to discuss the proposal, which would change how the city "
+    "collects and publishes its records, and several members asked for more time to read it.",
+    "Officials said the vote could come as early as next month, although no date has been set "
+    "and the mayor's office declined to say whether it supported the plan in its current form.",
+    "Residents who spoke at the meeting were divided: some welcomed the openness it promised, "
+    "while others worried about the cost of the new system and who would be paying for it.",
+]
+
+
+def test_split_lines_breaks_only_on_cr_lf() -> None:
+    assert split_lines("a\u2028b\r\nc\rd\n") == ["a\u2028b", "c", "d"]
+
+
+def test_unwrapped_dump_has_one_block_per_line() -> None:
+    lines = ["Home", "News", "", *PARAGRAPHS, "Share"]
+    blocks = segment(lines)
+    assert [b.text for b in blocks] == ["Home", "News", *PARAGRAPHS, "Share"]
+    assert wrap_width(lines) is None
+
+
+def test_hard_wrapped_paragraphs_become_blocks() -> None:
+    lines: list[str] = ["Home | News | Sport", ""]
+    for paragraph in PARAGRAPHS:
+        lines += [*textwrap.wrap(paragraph, 72), ""]
+    lines += ["Share this", "Advertisement"]
+    assert wrap_width(lines) is not None
+    texts = [b.text for b in segment(lines)]
+    assert texts == ["Home | News | Sport", *PARAGRAPHS, "Share this", "Advertisement"]
+
+
+def test_block_spans_cover_their_lines() -> None:
+    lines = [*textwrap.wrap(PARAGRAPHS[0], 40), "", *textwrap.wrap(PARAGRAPHS[1], 40)]
+    blocks = segment(lines, unwrap=True)
+    assert len(blocks) == 2
+    assert blocks[0].start == 0 and blocks[1].end == len(lines)
+
+
+def test_unwrap_false_keeps_lines_apart() -> None:
+    lines = textwrap.wrap(PARAGRAPHS[0], 40)
+    assert len(segment(lines, unwrap=False)) == len(lines)
