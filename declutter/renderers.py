@@ -1,7 +1,9 @@
-"""Text renderings of corpus pages: the corpus's Chromium dump and declutter's own lxml renderings."""
+"""Text renderings of corpus pages: the Chromium dump, declutter's lxml renderings, lynx and w3m."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable
 
 from declutter.corpus import Record
@@ -29,10 +31,32 @@ def lxml_wrapped(record: Record) -> str:
     return render_text(record.html, wrap=WRAP_COLUMNS)
 
 
+def _external(command: list[str]) -> Callable[[Record], str]:
+    """A renderer that pipes the page's HTML through an installed text browser (for evaluation:
+    renderers declutter never trains on). A missing browser is a clear error."""
+
+    def render(record: Record) -> str:
+        if shutil.which(command[0]) is None:
+            raise RuntimeError(f"renderer {command[0]!r} is not installed (apt install {command[0]})")
+        result = subprocess.run(
+            command, input=record.html.encode("utf-8"), capture_output=True, timeout=EXTERNAL_TIMEOUT
+        )
+        return result.stdout.decode("utf-8", errors="replace")
+
+    return render
+
+
+# Seconds a text browser may take on one page.
+EXTERNAL_TIMEOUT = 60
+LYNX = ["lynx", "-dump", "-nolist", "-stdin", "-display_charset=utf-8", "-assume_charset=utf-8"]
+W3M = ["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8", "-cols", "80"]
+
 RENDERERS: dict[str, Callable[[Record], str]] = {
     "chromium": chromium,
     "lxml": lxml_text,
     f"lxml-wrap{WRAP_COLUMNS}": lxml_wrapped,
+    "lynx": _external(LYNX),
+    "w3m": _external(W3M),
 }
 
 

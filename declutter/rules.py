@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from declutter.document import RULE_PREFIX, Verdict
 from declutter.labels import Label
-from declutter.lexicon import DATE_RE, SECTION_END_RE
+from declutter.lexicon import DATE_RE, MONTHS, SECTION_END_RE, WEEKDAYS
 from declutter.segmenter import Block
 
 _I = re.IGNORECASE
@@ -78,7 +78,7 @@ CHROME_RULES = (
         re.compile(
             r"^\W*(?:(?:share|tweet|pin|email|e-mail|print|copy link|whatsapp|facebook|twitter|x|"
             r"linkedin|reddit|flipboard|telegram|messenger|pinterest|comments?)\W*){1,8}$|"
-            r"^\W*share (?:this|on|via|the) ?(?:article|story|page|post)?\W*(?:on \w+)?\W*$|"
+            r"^\W*share(?: (?:this|the) (?:article|story|page|post))?(?: (?:on|via) [\w+ ]+)?\W*$|"
             r"^\W*follow us(?: on \w+)?\W*$",
             _I,
         ),
@@ -96,7 +96,7 @@ CHROME_RULES = (
     Rule(
         "copyright",
         "copyright and all-rights-reserved lines",
-        re.compile(r"^\W*(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b", _I),
+        re.compile(r"^\W*(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4}|by\b|$))|\ball rights reserved\b", _I),
     ),
     Rule(
         "skip_link",
@@ -126,11 +126,17 @@ CHROME_RULES = (
         "an image caption or photo credit",
         re.compile(
             r"\[(?:file|photo|image|reuters|ap|afp|getty)[^\]]*\]\s*$|"
-            r"\((?:ap|afp|reuters)? ?(?:photo|image|file|picture)s?(?: by)?[:/][^)]*\)\s*$|"
-            r"^\W*(?:photo|image|picture|credit|foto|bild)s?(?: by)?\s*[:/]|"
+            r"\((?:ap|afp|reuters|epa)? ?(?:photo|image|file|picture)s?(?: by)?[:/][^)]*\)\s*$|"
+            r"^\W*(?:photo|image|picture|photograph|credit|foto|bild)s?(?: credit)?"
+            r"(?: by| via| courtesy)?\s*[:/]|"
+            r"^\W*(?:photo|image|picture|photograph)s? (?:by|via|courtesy)\b|"
+            r"\b(?:photograph|photo|picture|image|credit)\s*:\s*[A-Z][^.]*$|"
+            r"\b(?:ap|afp|reuters|epa|getty|efe|xinhua)(?: photo| images)?\s*/\s*"
+            r"(?-i:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)\)?\s*$|"
             r"\b(?:getty images|shutterstock|istock(?:photo)?)\W*$",
             _I,
         ),
+        max_words=60,
     ),
 )
 
@@ -146,7 +152,7 @@ META_RULES = (
         re.compile(
             r"^\W*(?:published|updated|posted|last (?:updated|modified)|modified|first published|"
             r"veröffentlicht|aktualisiert|stand|publié|mis à jour|publicado|actualizado|发布|更新)"
-            r"(?:\s+on)?\s*[:：]?\s*\S",
+            rf"(?:\s+on)?(?:\s*[:：]|\s+(?=\S*\d)|\s+(?:{MONTHS}|{WEEKDAYS})\b)",
             _I,
         ),
     ),
@@ -308,18 +314,20 @@ def apply_chrome_rules(blocks: list[Block], verdicts: list[Verdict]) -> list[Ver
 
 
 def _cut_after_section_end(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
-    """After a heading such as "RELATED STORIES" that follows kept body text, keep only blocks the
-    model is confident about and that read as article prose (a resumed article)."""
-    seen_body = False
+    """After a heading such as "RELATED STORIES" that closes the article (most kept text lies
+    before it), keep only blocks the model is confident about (the article resumed)."""
+    kept = [len(b.text) if v.label.is_content else 0 for b, v in zip(blocks, verdicts, strict=False)]
+    total = sum(kept)
+    before = 0
     cut = False
     out: list[Verdict] = []
-    for block, verdict in zip(blocks, verdicts, strict=False):
+    for block, verdict, size in zip(blocks, verdicts, kept, strict=False):
         if cut and verdict.label.is_content and verdict.probability < RESUME_PROBABILITY:
             verdict = Verdict(Label.CHROME, verdict.probability, RULE_PREFIX + "after_section_end")
-        elif is_section_end(block.text) and seen_body:
+        elif not cut and before and before >= total - before and is_section_end(block.text):
             cut = True
             if verdict.label.is_content:
                 verdict = Verdict(Label.CHROME, verdict.probability, RULE_PREFIX + "section_end")
-        seen_body = seen_body or verdict.label.is_content
+        before += size
         out.append(verdict)
     return out

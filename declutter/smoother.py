@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from declutter.features import window_mean
+from declutter.features import MAX_DISTANCE, feature_names, window_mean
 
 # Offsets of neighbour probabilities fed to the smoother, and window half-widths for local means.
 PROBABILITY_OFFSETS = (-5, -4, -3, -2, -1, 1, 2, 3, 4, 5)
 WINDOWS = (1, 3, 7, 15)
+# First-stage probability above which a block counts as confidently content (for distances/counts).
+CONFIDENT = 0.8
+PROSE_COLUMN = feature_names().index("own_prose")
+N_CONTEXT = 1 + len(PROBABILITY_OFFSETS) + len(WINDOWS) + 2 + 8
 
 
 def _shift(values: np.ndarray, offset: int, fill: float) -> np.ndarray:
@@ -32,18 +36,49 @@ def _running_max(values: np.ndarray, reverse: bool) -> np.ndarray:
     return result[::-1] if reverse else result
 
 
-def probability_context(p: np.ndarray) -> np.ndarray:
-    """Features of the first-stage probabilities around each block."""
-    if not len(p):
-        return np.zeros((0, len(PROBABILITY_OFFSETS) + len(WINDOWS) + 4))
+def _confident_distances(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Blocks to the nearest confident content block before and after (capped)."""
+    n = len(p)
+    index = np.arange(n)
+    confident = np.where(p >= CONFIDENT)[0]
+    if not len(confident):
+        full = np.full(n, MAX_DISTANCE)
+        return full, full
+    previous = np.searchsorted(confident, index, side="left") - 1
+    following = np.searchsorted(confident, index, side="right")
+    before = np.where(previous >= 0, index - confident[np.clip(previous, 0, None)], MAX_DISTANCE)
+    after = np.where(
+        following < len(confident),
+        confident[np.clip(following, None, len(confident) - 1)] - index,
+        MAX_DISTANCE,
+    )
+    return np.minimum(before, MAX_DISTANCE), np.minimum(after, MAX_DISTANCE)
+
+
+def probability_context(p: np.ndarray, prose: np.ndarray) -> np.ndarray:
+    """Features of the first-stage probabilities around each block, and across the document."""
+    n = len(p)
+    if not n:
+        return np.zeros((0, N_CONTEXT))
     columns = [p]
     columns += [_shift(p, o, -1.0) for o in PROBABILITY_OFFSETS]
     columns += [window_mean(p, h) for h in WINDOWS]
     columns += [_running_max(p, reverse=False), _running_max(p, reverse=True)]
-    columns += [np.full(len(p), float(p.mean()))]
+    confident = (p >= CONFIDENT).astype(float)
+    prose_p = p[prose > 0]
+    columns += [
+        np.full(n, float(p.mean())),
+        np.full(n, float(prose_p.mean()) if len(prose_p) else 0.0),
+        np.full(n, float(confident.sum())),
+        np.cumsum(confident) - confident,
+        confident[::-1].cumsum()[::-1] - confident,
+        *_confident_distances(p),
+        window_mean(np.where(prose > 0, p, 0.0), WINDOWS[-1]),
+    ]
     return np.column_stack(columns)
 
 
 def smoothing_features(features: np.ndarray, p: np.ndarray) -> np.ndarray:
     """The smoother's input: the block features plus the probability context."""
-    return np.hstack([features, probability_context(p)]).astype(np.float32)
+    prose = features[:, PROSE_COLUMN]
+    return np.hstack([features, probability_context(p, prose)]).astype(np.float32)

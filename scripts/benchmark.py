@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Throughput benchmark: declutter on text dumps vs trafilatura on the same pages' HTML.
+
+Both run in this process, on the same pages, in the same run, interleaved in rounds so that machine
+noise hits both alike; the result is reported as a ratio. Usage:
+
+    python scripts/benchmark.py [--split dev] [--rounds 3] [--limit N] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import trafilatura
+
+from declutter import Declutter
+from declutter.corpus import default_corpus_dir, iter_records
+from declutter.model import default_model_path, load
+
+
+def _time(function: object, items: list[str]) -> float:
+    start = time.perf_counter()
+    for item in items:
+        function(item)  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=None)
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+
+    records = [r for r in iter_records(args.corpus or default_corpus_dir(), (args.split,)) if r.dump and r.html]
+    records = records[: args.limit] if args.limit else records
+    dumps = [r.dump for r in records]
+    pages = [r.html for r in records]
+
+    start = time.perf_counter()
+    load()
+    load_seconds = time.perf_counter() - start
+    cleaner = Declutter()
+    cleaner.run(dumps[0])  # warm-up
+    trafilatura.extract(pages[0])
+
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(args.rounds):
+        ours.append(len(dumps) / _time(cleaner.run, dumps))
+        theirs.append(len(pages) / _time(trafilatura.extract, pages))
+    result = {
+        "pages": len(records),
+        "split": args.split,
+        "rounds": args.rounds,
+        "declutter_text_docs_per_s": round(statistics.median(ours), 1),
+        "trafilatura_html_docs_per_s": round(statistics.median(theirs), 1),
+        "ratio": round(statistics.median(ours) / statistics.median(theirs), 2),
+        "model_load_s": round(load_seconds, 3),
+        "model_size_mb": round(default_model_path().stat().st_size / 1e6, 2),
+        "mean_dump_kb": round(sum(map(len, dumps)) / len(dumps) / 1e3, 1),
+        "mean_html_kb": round(sum(map(len, pages)) / len(pages) / 1e3, 1),
+    }
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""article: the headline (once, nearest the body) and metadata lines around the article."""
+
+from __future__ import annotations
+
+from declutter.article import find_title, is_headline_shaped, mark_meta, mark_title
+from declutter.document import Verdict
+from declutter.labels import Label
+from declutter.segmenter import segment
+
+BODY = "The council voted on Tuesday to close the old bridge to traffic, citing safety reports."
+BODY2 = "Repairs are expected to take two years and cost more than the council had planned."
+HEADLINE = "Council votes to close old bridge"
+
+
+def _run(lines: list[str], content: list[bool]) -> list[Verdict]:
+    blocks = segment(lines)
+    verdicts = [Verdict(Label.BODY if c else Label.CHROME, 0.9 if c else 0.1, "model") for c in content]
+    return mark_meta(blocks, mark_title(blocks, verdicts))
+
+
+def test_headline_shape() -> None:
+    assert is_headline_shaped(HEADLINE)
+    assert not is_headline_shaped(BODY) and not is_headline_shaped("Advertisement")
+    assert not is_headline_shaped("By Jane Smith")
+
+
+def test_title_is_the_kept_headline_above_the_body() -> None:
+    out = _run(["Menu", HEADLINE, BODY, BODY2], [False, True, True, True])
+    assert [v.label for v in out] == [Label.CHROME, Label.TITLE, Label.BODY, Label.BODY]
+
+
+def test_duplicated_headline_is_title_once_nearest_the_body() -> None:
+    lines = [HEADLINE, "Home", "News", HEADLINE, BODY, BODY2]
+    out = _run(lines, [True, False, False, True, True, True])
+    assert out[3].label is Label.TITLE
+    assert out[0].label is Label.CHROME and out[0].reason == "rule:duplicate_title"
+
+
+def test_dropped_headline_is_rescued_when_likely() -> None:
+    blocks = segment([HEADLINE, BODY, BODY2])
+    verdicts = [
+        Verdict(Label.CHROME, 0.3, "model"),
+        Verdict(Label.BODY, 0.9, "model"),
+        Verdict(Label.BODY, 0.9, "model"),
+    ]
+    assert find_title(blocks, verdicts) == 0
+    assert mark_title(blocks, verdicts)[0].reason == "rule:title"
+
+
+def test_byline_date_and_author_name_become_meta() -> None:
+    lines = [HEADLINE, "Jane Smith", "Published: 6 Jan 2024, 04:58 AM", BODY, BODY2, "Source: Agencies"]
+    out = _run(lines, [True, False, False, True, True, False])
+    assert [v.label for v in out] == [
+        Label.TITLE,
+        Label.META,
+        Label.META,
+        Label.BODY,
+        Label.BODY,
+        Label.META,
+    ]
+    assert out[1].reason == "rule:author_name" and out[2].reason == "rule:dateline_stamp"
+
+
+def test_metadata_far_from_the_article_stays_chrome() -> None:
+    lines = ["By Someone Else", *["Menu item"] * 8, HEADLINE, BODY, BODY2]
+    out = _run(lines, [False] * 9 + [True, True, True])
+    assert out[0].label is Label.CHROME
+
+
+def test_no_content_means_no_title() -> None:
+    assert _run(["Home", "News"], [False, False])[0].label is Label.CHROME

@@ -1,0 +1,129 @@
+"""rules: the named chrome and metadata rules, and the end-of-article cut."""
+
+from __future__ import annotations
+
+import pytest
+
+from declutter.document import Verdict
+from declutter.labels import Label
+from declutter.rules import (
+    apply_chrome_rules,
+    chrome_rule,
+    is_person_name,
+    is_section_end,
+    meta_rule,
+)
+from declutter.segmenter import segment
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Advertisement", "advertisement"),
+        ("Continue reading the main story", "advertisement"),
+        ("Sign up to read this article", "paywall"),
+        ("Already a member? Sign in here", "paywall"),
+        ("Fourteen days free", "paywall"),
+        ("Download the app", "app_promo"),
+        ("Get all your news in one place.", "app_promo"),
+        ("Share on Facebook", "share"),
+        ("Share Tweet Email", "share"),
+        ("We use cookies to improve your experience.", "cookie"),
+        ("© 2024 The Daily Example. All rights reserved.", "copyright"),
+        ("Skip to content", "skip_link"),
+        ("0", "lone_number"),
+        ("Twin explosions went off on Tuesday [File: Jane Doe/Reuters]", "caption"),
+    ],
+)
+def test_chrome_rules_fire_by_name(text: str, name: str) -> None:
+    rule = chrome_rule(text)
+    assert rule is not None and rule.name == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The advertisement, which ran for a week, drew hundreds of complaints from viewers.",
+        "Officials said they would share the findings with the committee on Monday.",
+        "In 2019, 14 people were hurt.",
+        "Copyright lawyers for the studio said the case would be heard in March next year.",
+    ],
+)
+def test_chrome_rules_leave_prose_alone(text: str) -> None:
+    assert chrome_rule(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("By Jonathan Landay and Steve Holland", "byline"),
+        ("Published : 6 Jan 2024, 04:58 AM", "dateline_stamp"),
+        ("Updated: 6 Jan 2024", "dateline_stamp"),
+        ("Source: News Agencies", "source"),
+        ("Reuters", "agency"),
+        ("(Reporting by Jonathan Landay; Editing by Susan Heavey)", "credits"),
+    ],
+)
+def test_meta_rules_fire_by_name(text: str, name: str) -> None:
+    rule = meta_rule(text)
+    assert rule is not None and rule.name == name
+
+
+@pytest.mark.parametrize(
+    "text", ["By the end of the year, prices had doubled.", "Published reports say the deal is off."]
+)
+def test_meta_rules_leave_sentences_alone(text: str) -> None:
+    assert meta_rule(text) is None
+
+
+def test_section_end_headings() -> None:
+    assert is_section_end("RELATED STORIES") and is_section_end("More from Science")
+    assert is_section_end("Opinion")
+    assert not is_section_end("Related research has shown the effect is small.")
+
+
+def test_person_names() -> None:
+    assert is_person_name("Aamer Madhani") and is_person_name("Mary-Jane O'Neil")
+    assert not is_person_name("The Independent UK") and not is_person_name("World News")
+    assert not is_person_name("National")
+
+
+def _verdicts(labels: list[Label], p: float = 0.6) -> list[Verdict]:
+    return [Verdict(label, p, "model") for label in labels]
+
+
+def test_cut_after_section_end_drops_unsure_lines_after_the_article() -> None:
+    lines = [
+        "A long article paragraph that the model keeps as body text for this test.",
+        "Another long paragraph, which the model also keeps, closes the article here.",
+        "RELATED STORIES",
+        "Teaser for a different article that reads like prose.",
+    ]
+    blocks = segment(lines)
+    out = apply_chrome_rules(blocks, _verdicts([Label.BODY] * 4))
+    assert [v.label for v in out] == [Label.BODY, Label.BODY, Label.CHROME, Label.CHROME]
+    assert out[2].reason == "rule:section_end" and out[3].reason == "rule:after_section_end"
+
+
+def test_section_heading_in_the_top_menu_cuts_nothing() -> None:
+    lines = ["Opinion", "A long article paragraph that the model keeps as body text for this test."]
+    out = apply_chrome_rules(segment(lines), _verdicts([Label.CHROME, Label.BODY]))
+    assert out[1].label is Label.BODY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A man walks in the wind in Iwaki. (AP Photo/Eugene Hoshiko)",
+        "Protesters gather in Kiev on Sunday. REUTERS/Gleb Garanich",
+        "Image via Jane Doe",
+        "A grey seal pup rests on the shingle. Photograph: Northern Ledger",
+    ],
+)
+def test_captions_with_credits_are_chrome(text: str) -> None:
+    rule = chrome_rule(text)
+    assert rule is not None and rule.name == "caption"
+
+
+def test_agency_names_in_a_sentence_are_not_a_credit() -> None:
+    assert chrome_rule("Officials said the AP/Reuters reports were wrong.") is None
