@@ -32,6 +32,11 @@ TITLE_MAX_WORDS = 30
 TITLE_WINDOW = 6
 # A headline the model dropped is restored only at this first-stage probability or above.
 TITLE_RESCUE_PROBABILITY = 0.2
+# A standfirst (dek) follows its headline within this many blocks, has at least this many words
+# and, to be kept against the model, at least this probability (the seeds' deks score 0.5-0.7).
+DEK_GAP = 2
+DEK_MIN_WORDS = 8
+DEK_MIN_PROBABILITY = 0.2
 # Metadata is looked for this many blocks around the article (headline to last body block).
 META_BEFORE = 4
 META_AFTER = 4
@@ -76,17 +81,23 @@ def find_title(blocks: list[Block], verdicts: list[Verdict]) -> int | None:
     first_body = next((i for i in kept if is_prose(blocks[i].text)), kept[0])
     window = range(max(0, first_body - TITLE_WINDOW), first_body + 1)
     shaped = [i for i in window if is_headline_shaped(blocks[i].text)]
+    likely = [i for i in shaped if i < first_body and verdicts[i].probability >= TITLE_RESCUE_PROBABILITY]
     chosen = next((i for i in shaped if verdicts[i].label.is_content), None)
     if chosen is None:
-        rescued = [
-            i for i in shaped if i < first_body and verdicts[i].probability >= TITLE_RESCUE_PROBABILITY
-        ]
-        chosen = max(rescued, key=lambda i: verdicts[i].probability, default=None)
+        chosen = max(likely, key=lambda i: verdicts[i].probability, default=None)
     if chosen is None:
         return None
+    chosen = _above_dek(blocks, likely, chosen)
     key = _key(blocks[chosen].text)
     copies = [i for i in range(chosen, first_body + 1) if _key(blocks[i].text) == key]
     return copies[-1]
+
+
+def _above_dek(blocks: list[Block], likely: list[int], chosen: int) -> int:
+    """When the chosen block is a standfirst, the shorter likely headline right above it."""
+    above = [i for i in likely if chosen - DEK_GAP <= i < chosen]
+    shorter = [i for i in above if words(blocks[i].text) < words(blocks[chosen].text)]
+    return shorter[-1] if shorter else chosen
 
 
 def mark_title(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
@@ -102,6 +113,25 @@ def mark_title(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
             out[i] = Verdict(Label.TITLE, out[i].probability, reason)
         elif _key(block.text) == key:
             out[i] = Verdict(Label.CHROME, out[i].probability, RULE_PREFIX + "duplicate_title")
+    return out
+
+
+def mark_dek(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
+    """Keep the standfirst: the sentence-length block right under the headline (bylines and dates
+    may come between) when the model was unsure of it."""
+    title = next((i for i, v in enumerate(verdicts) if v.label is Label.TITLE), None)
+    if title is None:
+        return verdicts
+    out = list(verdicts)
+    for i in range(title + 1, min(len(blocks), title + 1 + DEK_GAP + 1)):
+        text = blocks[i].text
+        if out[i].label.is_content or out[i].reason.startswith(RULE_PREFIX):
+            return out
+        if meta_rule(text) or is_date_line(text) or is_person_name(text):
+            continue
+        if words(text) >= DEK_MIN_WORDS and out[i].probability >= DEK_MIN_PROBABILITY:
+            out[i] = Verdict(Label.BODY, out[i].probability, RULE_PREFIX + "dek")
+        return out
     return out
 
 

@@ -38,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--corpus", type=Path, help="corpus directory (default: ../shared/corpus)")
     train.add_argument("-o", "--output", type=Path, default=Path("models"))
     train.add_argument("--limit", type=int, help="use only the first N training pages (for a quick try)")
+    train.add_argument(
+        "--rescore",
+        type=Path,
+        metavar="MODEL",
+        help="do not train: re-choose the threshold and re-measure dev metrics of MODEL with the "
+        "current rules, rewriting its manifest",
+    )
 
     evaluate = commands.add_parser("eval", help="score declutter and baselines on a corpus split")
     evaluate.add_argument("--corpus", type=Path, help="corpus directory (default: ../shared/corpus)")
@@ -150,9 +157,13 @@ def _clean(args: argparse.Namespace) -> int:
 
 def _train(args: argparse.Namespace) -> int:
     from declutter.corpus import default_corpus_dir
-    from declutter.training import train_and_save
+    from declutter.training import rescore, train_and_save
 
-    path = train_and_save(args.corpus or default_corpus_dir(), args.output, limit=args.limit, log=_log)
+    corpus = args.corpus or default_corpus_dir()
+    if args.rescore:
+        path = rescore(corpus, args.rescore, log=_log)
+    else:
+        path = train_and_save(corpus, args.output, limit=args.limit, log=_log)
     print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
 

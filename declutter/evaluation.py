@@ -74,7 +74,7 @@ def declutter_system(cleaner: Declutter) -> LineSystem:
     """declutter as a line system: a line counts as kept when it is title or body."""
 
     def run(record: Record, lines: list[str]) -> list[bool]:
-        doc = cleaner.run("\n".join(lines))
+        doc = cleaner.run("".join(line + "\n" for line in lines))  # split_lines gives these lines back
         return [line.label.is_content for line in doc.lines]
 
     return run
@@ -85,7 +85,7 @@ def line_labels(record: Record, lines: list[str]) -> list[bool]:
     blocks = segment(lines)
     flags = align([b.text for b in blocks], record.gold)
     per_line = [False] * len(lines)
-    for block, flag in zip(blocks, flags, strict=False):
+    for block, flag in zip(blocks, flags, strict=True):
         for i in range(block.start, block.end):
             per_line[i] = flag
     return per_line
@@ -107,8 +107,8 @@ def evaluate(
         gold_lines = line_labels(record, lines)
         for name, system in line_systems.items():
             kept = system(record, lines)
-            text = "\n".join(ln.strip() for ln, k in zip(lines, kept, strict=False) if k)
-            pairs = [(g, k) for g, k, ln in zip(gold_lines, kept, lines, strict=False) if ln.strip()]
+            text = "\n".join(ln.strip() for ln, k in zip(lines, kept, strict=True) if k)
+            pairs = [(g, k) for g, k, ln in zip(gold_lines, kept, lines, strict=True) if ln.strip()]
             tallies[name].add(record.dataset, record.gold, text, pairs)
         for name, text_system in text_systems.items():
             tallies[name].add(record.dataset, record.gold, text_system(record), None)

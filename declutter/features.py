@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from declutter.lexicon import CHROME_WORDS_RE, DATE_RE, META_LEAD_RE, SECTION_END_RE
 from declutter.segmenter import Block
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 
 TOKEN_RE = re.compile(r"\w+")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -29,6 +29,16 @@ SEPARATOR_RE = re.compile(r"\s[|•·›»/>]\s|\s-\s")
 URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php)\b|@\w", re.IGNORECASE)
 BULLET_RE = re.compile(r"^(?:[-*+•·◦▪►]|\d{1,3}[.)])\s")
 COPYRIGHT_RE = re.compile(r"©|\(c\)|&copy;", re.IGNORECASE)
+# Words of image captions and credits: "(left)", "pictured", "File photo", "Getty Images".
+CAPTION_RE = re.compile(
+    r"\((?:left|right|center|centre|top|bottom|pictured|file)\)|\bpictured\b|\bfile photo\b|"
+    r"\b(?:photo|image|picture|photograph|credit)s?\s*(?::|by\b)|\bgetty\b|\bap photo\b|"
+    r"/(?:reuters|afp|ap)\b",
+    re.IGNORECASE,
+)
+# A teaser's kicker: "WATCH THIS:", "Trending:", "MORE:" opening the block.
+KICKER_RE = re.compile(r"^\W*[\w'’ ]{1,24}:\s+\S")
+UPPER_WORD_RE = re.compile(r"\b[A-Z]{2,}\b")
 
 # Prose: a block long enough and sentence-shaped enough to be an article paragraph. 10 tokens is
 # the C4 heuristic's spirit (>= 3 words, terminal punctuation) made stricter; CJK counts per char.
@@ -73,6 +83,9 @@ OWN_NAMES = (
     "blank_before",
     "blank_after",
     "prose",
+    "caption_words",
+    "caps_words",
+    "kicker",
 )
 NEIGHBOUR_NAMES = ("log_chars", "log_words", "ends_sentence", "prose", "chrome_words", "date", "text")
 CONTEXT_NAMES = (
@@ -132,6 +145,12 @@ def _ratios(text: str) -> tuple[float, float, float, float, float]:
     return upper, title, digits, punct, avg
 
 
+def _caps_words(text: str) -> float:
+    """Share of words written in capitals ("NO FEAR", "DEATH FROM ABOVE")."""
+    tokens = TOKEN_RE.findall(text)
+    return len(UPPER_WORD_RE.findall(text)) / len(tokens) if tokens else 0.0
+
+
 def own_features(block: Block, lines: list[str]) -> list[float]:
     """What one block looks like, on its own."""
     text = block.text
@@ -172,6 +191,9 @@ def own_features(block: Block, lines: list[str]) -> list[float]:
         float(block.start > 0 and not lines[block.start - 1].strip()),
         float(block.end < len(lines) and not lines[block.end].strip()),
         float(words >= PROSE_MIN_WORDS and ends_sentence),
+        min(3, len(CAPTION_RE.findall(text[:RATIO_PREFIX]))),
+        _caps_words(text[:RATIO_PREFIX]),
+        float(bool(KICKER_RE.match(text))),
     ]
 
 

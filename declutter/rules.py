@@ -97,6 +97,7 @@ CHROME_RULES = (
         "copyright",
         "copyright and all-rights-reserved lines",
         re.compile(r"^\W*(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4}|by\b|$))|\ball rights reserved\b", _I),
+        max_words=40,
     ),
     Rule(
         "skip_link",
@@ -183,10 +184,11 @@ META_RULES = (
     ),
 )
 
+TERMINAL_RE = re.compile(r"[.!?。！？][\"'”’)\]]*\s*$")
 # A date-and-time line, or a date line next to other metadata, is a publication stamp.
 TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 # Person-name shape: 2-4 capitalised words (initials, hyphens and apostrophes allowed).
-NAME_RE = re.compile(r"^(?:[A-Z][\w'’.-]*\.?)(?:\s+(?:[A-Z][\w'’.-]*|de|da|van|von|al|bin|del|la)){1,3}$")
+NAME_RE = re.compile(r"^(?:[A-Z][\w'’.-]*\.?)(?: (?:[A-Z][\w'’.-]*|de|da|van|von|al|bin|del|la)){1,3}$")
 # Capitalised words that are section names or site words, not people.
 NOT_NAME_WORDS = frozenset(
     [
@@ -261,6 +263,8 @@ NOT_NAME_WORDS = frozenset(
         "online",
     ]
 )
+# An end-of-article heading is short: "More from Science & Environment" is 5 words.
+MAX_SECTION_END_WORDS = 6
 # After an end-of-article heading, a block stays content only at this probability or above: the
 # article resumed (a "Related:" box inside the text). Swept 0.6-0.99 on dev.
 RESUME_PROBABILITY = 0.9
@@ -279,7 +283,11 @@ def meta_rule(text: str) -> Rule | None:
 def is_section_end(text: str) -> bool:
     """Whether the block is a heading that closes the article ("RELATED STORIES", "Opinion", …)."""
     words = text.split()
-    return 0 < len(words) <= 4 and bool(SECTION_END_RE.match(text)) and not text.rstrip().endswith(".")
+    return (
+        0 < len(words) <= MAX_SECTION_END_WORDS
+        and bool(SECTION_END_RE.match(text))
+        and not text.rstrip().endswith(".")
+    )
 
 
 def is_date_line(text: str) -> bool:
@@ -309,19 +317,29 @@ def _verdict_for(text: str, verdict: Verdict) -> Verdict:
 
 def apply_chrome_rules(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
     """Drop blocks that a chrome rule matches, and everything after an end-of-article heading."""
-    out = [_verdict_for(b.text, v) for b, v in zip(blocks, verdicts, strict=False)]
-    return _cut_after_section_end(blocks, out)
+    out = [_verdict_for(b.text, v) for b, v in zip(blocks, verdicts, strict=True)]
+    return _cut_after_section_end(blocks, _drop_alt_text(blocks, out))
+
+
+def _drop_alt_text(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
+    """An unpunctuated line glued (no blank line) to the caption under it is the image's alt text."""
+    out = list(verdicts)
+    for i in range(len(blocks) - 1):
+        glued = blocks[i].end == blocks[i + 1].start
+        if glued and out[i + 1].reason == RULE_PREFIX + "caption" and not TERMINAL_RE.search(blocks[i].text):
+            out[i] = Verdict(Label.CHROME, out[i].probability, RULE_PREFIX + "caption")
+    return out
 
 
 def _cut_after_section_end(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
     """After a heading such as "RELATED STORIES" that closes the article (most kept text lies
     before it), keep only blocks the model is confident about (the article resumed)."""
-    kept = [len(b.text) if v.label.is_content else 0 for b, v in zip(blocks, verdicts, strict=False)]
+    kept = [len(b.text) if v.label.is_content else 0 for b, v in zip(blocks, verdicts, strict=True)]
     total = sum(kept)
     before = 0
     cut = False
     out: list[Verdict] = []
-    for block, verdict, size in zip(blocks, verdicts, kept, strict=False):
+    for block, verdict, size in zip(blocks, verdicts, kept, strict=True):
         if cut and verdict.label.is_content and verdict.probability < RESUME_PROBABILITY:
             verdict = Verdict(Label.CHROME, verdict.probability, RULE_PREFIX + "after_section_end")
         elif not cut and before and before >= total - before and is_section_end(block.text):

@@ -32,6 +32,8 @@ class Block:
 
 def split_lines(text: str) -> list[str]:
     """The input's lines, without their line breaks (only CR/LF break lines)."""
+    if not text:
+        return []
     lines = LINE_BREAK_RE.split(text)
     if lines and lines[-1] == "" and len(lines) > 1:
         lines.pop()

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from declutter.document import REASON_SMOOTHED, RULE_PREFIX, Verdict
 from declutter.features import MAX_DISTANCE, feature_names, window_mean
+from declutter.labels import Label
+from declutter.segmenter import Block
 
 # Offsets of neighbour probabilities fed to the smoother, and window half-widths for local means.
 PROBABILITY_OFFSETS = (-5, -4, -3, -2, -1, 1, 2, 3, 4, 5)
@@ -82,3 +85,26 @@ def smoothing_features(features: np.ndarray, p: np.ndarray) -> np.ndarray:
     """The smoother's input: the block features plus the probability context."""
     prose = features[:, PROSE_COLUMN]
     return np.hstack([features, probability_context(p, prose)]).astype(np.float32)
+
+
+# A short block (a subheading) the model is unsure of, between two kept blocks, is kept with them,
+# as jusText revises short blocks from their neighbours. At least this probability, at most this
+# many words; swept on dev (0.1-0.4, 6-16 words).
+REVISE_MIN_PROBABILITY = 0.2
+REVISE_MAX_WORDS = 12
+
+
+def revise_short_blocks(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
+    """Keep an unsure short block between two kept blocks (an in-article subheading); blocks that
+    a rule decided are neither revised nor counted as neighbours."""
+    out = list(verdicts)
+    free = [i for i, v in enumerate(out) if not v.reason.startswith(RULE_PREFIX)]
+    for before, i, after in zip(free, free[1:], free[2:], strict=False):
+        verdict = out[i]
+        if verdict.label.is_content or verdict.probability < REVISE_MIN_PROBABILITY:
+            continue
+        if len(blocks[i].text.split()) > REVISE_MAX_WORDS:
+            continue
+        if out[before].label.is_content and out[after].label.is_content:
+            out[i] = Verdict(Label.BODY, verdict.probability, REASON_SMOOTHED)
+    return out

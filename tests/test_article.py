@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from declutter.article import find_title, is_headline_shaped, mark_meta, mark_title
+from declutter.article import find_title, is_headline_shaped, mark_dek, mark_meta, mark_title
 from declutter.document import Verdict
 from declutter.labels import Label
 from declutter.segmenter import segment
@@ -69,3 +69,16 @@ def test_metadata_far_from_the_article_stays_chrome() -> None:
 
 def test_no_content_means_no_title() -> None:
     assert _run(["Home", "News"], [False, False])[0].label is Label.CHROME
+
+
+def test_unsure_standfirst_under_the_headline_is_kept() -> None:
+    dek = "Engineers found cracks in two of the supports during a routine inspection last month"
+    blocks = segment([HEADLINE, dek, BODY, BODY2])
+    verdicts = [
+        Verdict(Label.BODY, 0.8, "model"),
+        Verdict(Label.CHROME, 0.45, "model"),
+        Verdict(Label.BODY, 0.9, "model"),
+        Verdict(Label.BODY, 0.9, "model"),
+    ]
+    out = mark_dek(blocks, mark_title(blocks, verdicts))
+    assert out[1].label is Label.BODY and out[1].reason == "rule:dek"

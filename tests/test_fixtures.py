@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import EDGES, SEEDS, load_fixture
+from conftest import EDGES, REQUIRE_CORPUS, SEEDS, load_fixture
 
 from declutter.corpus import default_corpus_dir
 
@@ -23,5 +23,7 @@ def test_every_non_blank_line_has_a_label(name: str) -> None:
 def test_seed_fixture_reproduces_the_seed(name: str) -> None:
     seed = default_corpus_dir().parent / "seeds" / name
     if not seed.exists():
+        if REQUIRE_CORPUS:
+            pytest.fail(f"{seed} not present")
         pytest.skip(f"{seed} not present")
     assert load_fixture(name).lines == seed.read_text(encoding="utf-8").split("\n")

@@ -47,3 +47,8 @@ def test_block_spans_cover_their_lines() -> None:
 def test_unwrap_false_keeps_lines_apart() -> None:
     lines = textwrap.wrap(PARAGRAPHS[0], 40)
     assert len(segment(lines, unwrap=False)) == len(lines)
+
+
+def test_empty_text_has_no_lines() -> None:
+    assert split_lines("") == [] and segment([]) == []
+    assert split_lines("\n") == [""]

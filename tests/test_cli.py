@@ -1,0 +1,82 @@
+"""cli: `declutter clean` on files, directories and stdin; bad inputs do not cost the batch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, load_fixture
+
+from declutter.cli import main
+
+
+@pytest.fixture()
+def pages(tmp_path: Path) -> Path:
+    """A directory with two seed dumps (one in a subdirectory) and a binary file."""
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text(load_fixture(SEEDS[1]).text, encoding="utf-8")
+    (root / "sub" / "b.txt").write_text(load_fixture(SEEDS[2]).text, encoding="utf-8")
+    return root
+
+
+def test_one_file_prints_clean_text(pages: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", str(pages / "a.txt")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Exclusive-US intelligence") and "WASHINGTON (Reuters)" in out
+    assert "By Jonathan Landay and Steve Holland" not in out
+
+
+def test_directory_needs_an_output_dir(pages: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", str(pages)]) == 2
+    assert "-o" in capsys.readouterr().err
+
+
+def test_directory_writes_one_txt_per_input_mirroring_the_tree(pages: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["clean", str(pages), "-o", str(out)]) == 0
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt")) == ["a.txt", "sub/b.txt"]
+    assert (out / "sub" / "b.txt").read_text().startswith("US warned Iran of terror threat")
+
+
+def test_jsonl_with_lines(pages: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", str(pages / "a.txt"), "--format", "jsonl", "--lines"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert set(record) >= {"source", "title", "body", "text", "meta", "lines"}
+    assert record["meta"][0] == "By Jonathan Landay and Steve Holland"
+    first = record["lines"][0]
+    assert set(first) == {"line", "text", "label", "probability", "reason"}
+
+
+def test_bad_input_is_reported_and_the_batch_goes_on(pages: Path, tmp_path: Path) -> None:
+    (pages / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "declutter", "clean", str(pages), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "broken.txt" in result.stderr and "1 of 3" in result.stderr
+    assert (out / "a.txt").exists() and (out / "sub" / "b.txt").exists()
+    assert not (out / "broken.txt").exists()
+
+
+def test_stdin_and_python_dash_m(pages: Path) -> None:
+    text = (pages / "a.txt").read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "declutter", "clean", "-"], input=text, capture_output=True
+    )
+    assert result.returncode == 0
+    assert result.stdout.decode().startswith("Exclusive-US intelligence")
+
+
+def test_threshold_flag_changes_the_output(pages: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["clean", str(pages / "a.txt"), "--threshold", "0.0"])
+    everything = capsys.readouterr().out
+    main(["clean", str(pages / "a.txt"), "--threshold", "0.999"])
+    strict = capsys.readouterr().out
+    assert len(everything) > len(strict)

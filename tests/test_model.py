@@ -1,0 +1,97 @@
+"""model: the shipped model loads only after its manifest checks out; any mismatch is ModelError."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from declutter import Declutter, ModelError
+from declutter.features import FEATURE_VERSION
+from declutter.labels import Label
+from declutter.model import (
+    MODEL_FILE,
+    default_model_path,
+    load,
+    manifest_path,
+    read_manifest,
+    runtime_versions,
+    sha256,
+    verify,
+)
+
+# The issue's budget for the shipped model file.
+MAX_MODEL_BYTES = 20_000_000
+
+
+@pytest.fixture()
+def model_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped model and its manifest, safe to tamper with."""
+    source = default_model_path()
+    target = tmp_path / MODEL_FILE
+    shutil.copy(source, target)
+    shutil.copy(manifest_path(source), manifest_path(target))
+    return target
+
+
+def test_shipped_model_verifies_and_loads() -> None:
+    manifest = verify(default_model_path())
+    assert manifest["feature_version"] == FEATURE_VERSION
+    assert manifest["labels"] == [label.value for label in Label]
+    assert load().threshold == manifest["threshold"]
+
+
+def test_manifest_records_what_the_issue_asks_for() -> None:
+    manifest = read_manifest(default_model_path())
+    assert set(manifest["versions"]) == {"python", "sklearn", "joblib", "numpy"}
+    assert manifest["training"]["datasets"] and all(
+        entry["licence"] for entry in manifest["training"]["datasets"].values()
+    )
+    assert manifest["metrics"]["dev"]["overall"]["token"]["f1"] > 0
+
+
+def test_shipped_model_is_within_its_size_budget() -> None:
+    assert default_model_path().stat().st_size <= MAX_MODEL_BYTES
+
+
+def test_one_edited_byte_is_refused(model_copy: Path) -> None:
+    data = bytearray(model_copy.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    model_copy.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="sha256") as error:
+        load(model_copy)
+    assert str(model_copy) in str(error.value)
+
+
+def test_missing_manifest_is_refused(model_copy: Path) -> None:
+    manifest_path(model_copy).unlink()
+    with pytest.raises(ModelError, match="no manifest"):
+        load(model_copy)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("feature_version", FEATURE_VERSION + 1, "feature version"),
+        ("labels", ["content", "other"], "labels"),
+        ("versions", {**runtime_versions(), "sklearn": "0.0.1"}, "scikit-learn"),
+    ],
+)
+def test_manifest_mismatch_is_refused(model_copy: Path, field: str, value: object, message: str) -> None:
+    path = manifest_path(model_copy)
+    manifest = json.loads(path.read_text())
+    manifest[field] = value
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match=message):
+        load(model_copy)
+
+
+def test_a_model_that_fails_to_load_is_an_error_not_a_downgrade(tmp_path: Path) -> None:
+    with pytest.raises(ModelError):
+        Declutter(model_path=tmp_path / "absent.joblib")
+
+
+def test_sha256_matches_the_manifest() -> None:
+    assert sha256(default_model_path()) == read_manifest(default_model_path())["sha256"]

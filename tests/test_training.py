@@ -1,0 +1,37 @@
+"""training: a model trained from the corpus is deterministic, and saved with a loadable manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from declutter import Declutter
+from declutter.corpus import iter_records
+from declutter.model import load, read_manifest
+from declutter.renderers import RENDERERS
+from declutter.training import TRAIN_RENDERERS, examples, fit, predict, train_and_save
+
+PAGES = 24
+
+
+def test_training_is_deterministic(corpus_dir: Path) -> None:
+    records = list(iter_records(corpus_dir, ("train",)))[:PAGES]
+    renderers = {name: RENDERERS[name] for name in TRAIN_RENDERERS}
+    docs = list(examples(records, renderers))
+    assert {d.renderer for d in docs} == set(TRAIN_RENDERERS)
+    first, second = fit(docs), fit(docs)
+    probe = docs[0]
+    for a, b in zip(
+        predict(first, probe.blocks, probe.lines), predict(second, probe.blocks, probe.lines), strict=True
+    ):
+        assert np.array_equal(a, b)
+
+
+def test_train_and_save_writes_a_loadable_model(corpus_dir: Path, tmp_path: Path) -> None:
+    path = train_and_save(corpus_dir, tmp_path, limit=PAGES, dev_limit=8)
+    manifest = read_manifest(path)
+    assert manifest["training"]["limits"] == {"train_pages": PAGES, "dev_pages": 8}
+    assert load(path).threshold == manifest["threshold"]
+    doc = Declutter(model_path=path).run("Home\n\nA sentence of article text that ends here.\n")
+    assert len(doc.lines) == 3

@@ -1,0 +1,46 @@
+"""writer and document: verdicts spread over lines; the clean text is title, blank line, body."""
+
+from __future__ import annotations
+
+import pytest
+
+from declutter import Settings
+from declutter.document import Verdict
+from declutter.labels import Label
+from declutter.segmenter import segment
+from declutter.writer import write
+
+
+def test_every_line_gets_its_block_verdict_and_blank_lines_are_chrome() -> None:
+    lines = ["  Headline here  ", "", "First paragraph.", "Byline Person", "Second paragraph."]
+    blocks = segment(lines)
+    verdicts = [
+        Verdict(Label.TITLE, 0.9, "model"),
+        Verdict(Label.BODY, 0.9, "model"),
+        Verdict(Label.META, 0.2, "rule:author_name"),
+        Verdict(Label.BODY, 0.8, "smoothed"),
+    ]
+    doc = write(lines, blocks, verdicts)
+    assert [ln.number for ln in doc.lines] == [1, 2, 3, 4, 5]
+    assert doc.lines[1].label is Label.CHROME and doc.lines[1].reason == "rule:blank"
+    assert doc.lines[0].text == "  Headline here  "
+    assert doc.title == "Headline here"
+    assert doc.body == "First paragraph.\nSecond paragraph."
+    assert doc.text == "Headline here\n\nFirst paragraph.\nSecond paragraph."
+    assert doc.meta == ["Byline Person"]
+
+
+def test_body_without_title() -> None:
+    lines = ["Only a paragraph."]
+    doc = write(lines, segment(lines), [Verdict(Label.BODY, 0.9, "model")])
+    assert doc.title is None and doc.text == "Only a paragraph."
+
+
+def test_settings_are_immutable_and_checked() -> None:
+    settings = Settings()
+    with pytest.raises(AttributeError):
+        settings.threshold = 0.3  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        Settings(threshold=1.5)
+    with pytest.raises(TypeError):
+        Settings(treshold=0.5)  # type: ignore[call-arg]
