@@ -32,7 +32,7 @@ TITLE_MAX_WORDS = 30
 TITLE_WINDOW = 6
 # A headline the model dropped is restored only at this first-stage probability or above.
 TITLE_RESCUE_PROBABILITY = 0.2
-# A standfirst (dek) follows its headline within this many blocks, has at least this many words
+# A standfirst (dek) is within this many blocks of its headline, has at least this many words
 # and, to be kept against the model, at least this probability (the seeds' deks score 0.5-0.7).
 DEK_GAP = 2
 DEK_MIN_WORDS = 8
@@ -61,11 +61,7 @@ def is_headline_shaped(text: str) -> bool:
     if not TITLE_MIN_WORDS <= count <= TITLE_MAX_WORDS or stripped.endswith((".", ":", "。")):
         return False
     return not (
-        chrome_rule(stripped)
-        or meta_rule(stripped)
-        or is_section_end(stripped)
-        or is_date_line(stripped)
-        or is_person_name(stripped)
+        chrome_rule(stripped) or meta_rule(stripped) or is_section_end(stripped) or is_date_line(stripped)
     )
 
 
@@ -81,7 +77,13 @@ def find_title(blocks: list[Block], verdicts: list[Verdict]) -> int | None:
     first_body = next((i for i in kept if is_prose(blocks[i].text)), kept[0])
     window = range(max(0, first_body - TITLE_WINDOW), first_body + 1)
     shaped = [i for i in window if is_headline_shaped(blocks[i].text)]
-    likely = [i for i in shaped if i < first_body and verdicts[i].probability >= TITLE_RESCUE_PROBABILITY]
+    likely = [
+        i
+        for i in shaped
+        if i < first_body
+        and verdicts[i].probability >= TITLE_RESCUE_PROBABILITY
+        and not is_person_name(blocks[i].text)  # an unkept bare name above the headline is a byline
+    ]
     chosen = next((i for i in shaped if verdicts[i].label.is_content), None)
     if chosen is None:
         chosen = max(likely, key=lambda i: verdicts[i].probability, default=None)
@@ -123,7 +125,7 @@ def mark_dek(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
     if title is None:
         return verdicts
     out = list(verdicts)
-    for i in range(title + 1, min(len(blocks), title + 1 + DEK_GAP + 1)):
+    for i in range(title + 1, min(len(blocks), title + 1 + DEK_GAP)):
         text = blocks[i].text
         if out[i].label.is_content or out[i].reason.startswith(RULE_PREFIX):
             return out
@@ -157,11 +159,15 @@ def mark_meta(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
     title = next((i for i, v in enumerate(verdicts) if v.label is Label.TITLE), None)
     start = max(0, (title if title is not None else kept[0]) - META_BEFORE)
     end = min(len(blocks), kept[-1] + META_AFTER + 1)
+    prose = [i for i in kept if is_prose(blocks[i].text)]
+    inside = range(prose[0] + 1, prose[-1]) if prose else range(0)
     out = list(verdicts)
     for _ in range(2):  # a second pass lets a date or name next to a byline found in the first join it
         for i in range(start, end):
             if out[i].label is Label.TITLE or out[i].label is Label.META:
                 continue
+            if i in inside and out[i].label.is_content:
+                continue  # between body paragraphs a "By the numbers" is a subheading, not a byline
             reason = _meta_reason(blocks, out, i, title)
             if reason is not None:
                 out[i] = Verdict(Label.META, out[i].probability, RULE_PREFIX + reason)

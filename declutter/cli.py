@@ -30,7 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "--lines", action="store_true", help="jsonl: add every line's label, probability, reason"
     )
-    clean.add_argument("--threshold", type=float, help="content probability cut-off (default: the model's)")
+    clean.add_argument(
+        "--threshold", type=_probability, help="content probability cut-off (default: the model's)"
+    )
     clean.add_argument("--model", type=Path, help="model file (its manifest must sit beside it)")
     clean.add_argument("--rules-only", action="store_true", help="no model: named rules alone")
 
@@ -53,10 +55,17 @@ def _parser() -> argparse.ArgumentParser:
         "--renderer", default="chromium", help="chromium (the corpus dumps) or lxml, lxml-wrap72"
     )
     evaluate.add_argument("--model", type=Path)
-    evaluate.add_argument("--threshold", type=float)
+    evaluate.add_argument("--threshold", type=_probability)
     evaluate.add_argument("--no-baselines", action="store_true")
     evaluate.add_argument("--json", type=Path, help="also write the scores as JSON here")
     return parser
+
+
+def _probability(value: str) -> float:
+    number = float(value)
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value} is not a probability in [0, 1]")
+    return number
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,6 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _eval(args)
     except DeclutterError as error:
         print(f"declutter: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except (FileNotFoundError, ValueError) as error:
+        print(f"declutter: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
@@ -101,10 +116,17 @@ def _write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _output_name(source: str, path: Path | None, roots: Sequence[str]) -> Path:
@@ -118,11 +140,19 @@ def _output_name(source: str, path: Path | None, roots: Sequence[str]) -> Path:
 
 
 def _clean(args: argparse.Namespace) -> int:
-    inputs = list(_expand(args.paths))
+    inputs = list(dict.fromkeys(_expand(args.paths)))
+    if not inputs:
+        print("declutter: error: no input files (.txt, .text, .dump) found", file=sys.stderr)
+        return EXIT_USAGE
     many = len(inputs) > 1 or any(Path(p).is_dir() for p in args.paths if p != "-")
     if many and args.format == "text" and args.output is None:
         print("declutter: error: several inputs need -o OUTDIR (or --format jsonl)", file=sys.stderr)
         return EXIT_USAGE
+    if args.output is not None and args.format == "text":
+        problem = _output_conflict(inputs, args.output, args.paths)
+        if problem:
+            print(f"declutter: error: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     settings = Settings(threshold=args.threshold, rules_only=args.rules_only)
     cleaner = Declutter(settings, model_path=args.model)
     failed = 0
@@ -144,15 +174,34 @@ def _clean(args: argparse.Namespace) -> int:
             else:
                 records.append(line)
         elif args.output is not None:
-            _write_atomic(args.output / _output_name(source, path, args.paths), doc.text + "\n")
+            _write_atomic(args.output / _output_name(source, path, args.paths), _with_newline(doc.text))
         else:
-            print(doc.text, file=stream)
+            stream.write(_with_newline(doc.text))
     if jsonl_path is not None:
         _write_atomic(jsonl_path, "".join(r + "\n" for r in records))
     if failed:
         print(f"declutter: {failed} of {len(inputs)} input(s) failed", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _with_newline(text: str) -> str:
+    return text + "\n" if text else ""
+
+
+def _output_conflict(inputs: list[tuple[str, Path | None]], output: Path, roots: Sequence[str]) -> str | None:
+    """Why these inputs cannot be written to ``output``: an output would overwrite an input, or two
+    inputs would share one output file."""
+    sources = {path.resolve() for _, path in inputs if path is not None}
+    seen: dict[Path, str] = {}
+    for source, path in inputs:
+        target = (output / _output_name(source, path, roots)).resolve()
+        if target in sources:
+            return f"output {target} would overwrite an input; choose another -o"
+        if target in seen:
+            return f"{seen[target]} and {source} would both be written to {target}"
+        seen[target] = source
+    return None
 
 
 def _train(args: argparse.Namespace) -> int:

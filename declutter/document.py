@@ -14,13 +14,15 @@ RULE_PREFIX = "rule:"
 
 @dataclass(frozen=True)
 class Line:
-    """One input line: its 1-based number, original text, label, content probability and reason."""
+    """One input line: its 1-based number, original text, label, content probability and reason;
+    ``block`` numbers the paragraph it belongs to (a hard-wrapped paragraph spans several lines)."""
 
     number: int
     text: str
     label: Label
     probability: float
     reason: str
+    block: int = -1
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view."""
@@ -30,6 +32,7 @@ class Line:
             "label": self.label.value,
             "probability": round(self.probability, 4),
             "reason": self.reason,
+            "block": self.block,
         }
 
 
@@ -39,20 +42,35 @@ class Document:
 
     lines: list[Line] = field(default_factory=list)
 
+    def _paragraphs(self, label: Label) -> list[str]:
+        """The trimmed text of each paragraph with that label (wrapped lines joined by a space)."""
+        paragraphs: list[str] = []
+        last_block: int | None = None
+        for line in self.lines:
+            if line.label is not label:
+                continue
+            text = line.text.strip()
+            if line.block == last_block and line.block >= 0:
+                paragraphs[-1] = f"{paragraphs[-1]} {text}"
+            else:
+                paragraphs.append(text)
+            last_block = line.block
+        return paragraphs
+
     @property
     def title(self) -> str | None:
         """The article's headline, or None."""
-        return next((ln.text.strip() for ln in self.lines if ln.label is Label.TITLE), None)
+        return next(iter(self._paragraphs(Label.TITLE)), None)
 
     @property
     def body(self) -> str:
-        """The body lines, trimmed, joined by newlines."""
-        return "\n".join(ln.text.strip() for ln in self.lines if ln.label is Label.BODY)
+        """The body paragraphs, one per line, trimmed."""
+        return "\n".join(self._paragraphs(Label.BODY))
 
     @property
     def meta(self) -> list[str]:
         """Byline, date and source lines, trimmed."""
-        return [ln.text.strip() for ln in self.lines if ln.label is Label.META]
+        return self._paragraphs(Label.META)
 
     @property
     def text(self) -> str:

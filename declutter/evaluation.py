@@ -10,7 +10,6 @@ from typing import Any
 
 from declutter.alignment import align
 from declutter.corpus import Record
-from declutter.labels import Label
 from declutter.pipeline import Declutter
 from declutter.scoring import Score, line_score, token_score
 from declutter.segmenter import segment, split_lines
@@ -162,8 +161,3 @@ def to_json(results: dict[str, dict[str, dict[str, Score | None]]]) -> dict[str,
         }
         for system, by_dataset in results.items()
     }
-
-
-def content_labels() -> tuple[Label, ...]:
-    """The labels that make up the clean text."""
-    return (Label.TITLE, Label.BODY)

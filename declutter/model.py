@@ -10,6 +10,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import os
 import platform
 import sys
 from dataclasses import dataclass
@@ -26,7 +27,6 @@ from threadpoolctl import ThreadpoolController
 from declutter.errors import ModelError
 from declutter.features import FEATURE_VERSION, feature_names
 from declutter.labels import Label
-from declutter.segmenter import Block
 from declutter.smoother import N_CONTEXT, smoothing_features
 
 MODEL_FILE = "declutter.joblib"
@@ -129,8 +129,10 @@ def _major(version: str) -> str:
     return version.split(".")[0]
 
 
-def _version_mismatches(recorded: dict[str, str]) -> list[str]:
+def _version_mismatches(recorded: object) -> list[str]:
     """Differences that make a pickle unsafe to load: sklearn exactly, joblib/numpy/Python major."""
+    if not isinstance(recorded, dict):
+        return [f"versions {recorded!r} is not an object"]
     here = runtime_versions()
     problems = []
     if recorded.get("sklearn") != here["sklearn"]:
@@ -169,6 +171,9 @@ def verify(model_path: Path) -> dict[str, Any]:
     if manifest.get("labels") != [label.value for label in Label]:
         problems.append(f"labels {manifest.get('labels')} != {[label.value for label in Label]}")
     problems += _version_mismatches(manifest.get("versions", {}))
+    threshold = manifest.get("threshold")
+    if not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
+        problems.append(f"threshold {threshold!r} is not a probability")
     if problems:
         raise ModelError(f"{model_path}: refusing to load: " + "; ".join(problems))
     return manifest
@@ -219,10 +224,13 @@ def save(estimators: dict[str, Any], directory: Path, threshold: float, extra: d
         "platform": sys.platform,
         **extra,
     }
-    manifest_path(path).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    write_manifest(path, manifest)
     return path
 
 
-def block_texts(blocks: list[Block]) -> list[str]:
-    """Texts of blocks (a convenience for callers of :meth:`Model.text_scores`)."""
-    return [b.text for b in blocks]
+def write_manifest(model_path: Path, manifest: dict[str, Any]) -> None:
+    """Write a model's manifest atomically (a crash never leaves half a manifest)."""
+    target = manifest_path(model_path)
+    temporary = target.with_name(target.name + ".tmp")
+    temporary.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(temporary, target)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -9,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from declutter import article, model, reader, rules, segmenter, smoother, writer
-from declutter.document import REASON_MODEL, REASON_SMOOTHED, Document, Verdict
+from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX, Document, Verdict
 from declutter.features import feature_names, featurize, text_inputs
 from declutter.labels import Label
 from declutter.settings import Settings
@@ -84,12 +86,14 @@ class Declutter:
 
     def _classify(self, blocks: list[segmenter.Block], lines: list[str]) -> list[Verdict]:
         if self.model is None:
-            return [Verdict(Label.BODY, RULES_ONLY_PROBABILITY, "rules") for _ in blocks]
+            return [Verdict(Label.BODY, RULES_ONLY_PROBABILITY, RULE_PREFIX + "default") for _ in blocks]
         features = featurize(blocks, lines, self.model.text_scores(text_inputs(blocks)))
         first = self.model.classify(features)
         final = self.model.smooth(features, first) if self.settings.smooth else first
-        prose = features[:, PROSE_COLUMN] * np.array([len(b.text) for b in blocks])
-        cutoff = page_cutoff(final, prose, self.threshold)
+        cutoff = self.threshold
+        if self.settings.threshold is None:  # the model's own threshold, with the page fallback
+            prose = features[:, PROSE_COLUMN] * np.array([len(b.text) for b in blocks])
+            cutoff = page_cutoff(final, prose, self.threshold)
         return [self._verdict(float(p0), float(p1), cutoff) for p0, p1 in zip(first, final, strict=True)]
 
     def _verdict(self, first: float, final: float, cutoff: float) -> Verdict:
@@ -108,17 +112,19 @@ def settings_from(options: dict[str, Any]) -> Settings:
     return Settings(**options)
 
 
-_shared: dict[Settings, Declutter] = {}
+_shared_lock = threading.Lock()
+
+
+@functools.cache
+def _shipped_model() -> model.Model:
+    return model.load()
 
 
 def clean(raw: str | bytes, **options: Any) -> str:
     """The clean text of a page: the title, a blank line, then the body paragraphs."""
     settings = settings_from(options)
-    if settings not in _shared:
-        _shared[settings] = Declutter(settings)
-    return _shared[settings].run(raw).text
-
-
-def probabilities(doc: Document) -> np.ndarray:
-    """Every line's content probability (a convenience for analysis)."""
-    return np.array([line.probability for line in doc.lines])
+    if settings.rules_only:
+        return Declutter(settings).run(raw).text
+    with _shared_lock:  # the shipped model is loaded and verified once per process
+        loaded = _shipped_model()
+    return Declutter.from_model(loaded, settings).run(raw).text

@@ -17,6 +17,8 @@ BOMS = (
 )
 # Share of NUL bytes above which undecodable input is taken for binary, not text.
 MAX_NUL_SHARE = 0.01
+# Share of the odd (or even) bytes that are NUL in ASCII-heavy UTF-16 text without a BOM.
+UTF16_NUL_SHARE = 0.3
 PREFERRED_LEGACY = "cp1252"
 # charset-normalizer "chaos" (mess ratio) within which two guesses count as equally clean.
 CHAOS_TIE = 0.01
@@ -30,12 +32,12 @@ def decode(raw: bytes, source: str = "<input>") -> str:
                 return raw.decode(encoding)
             except UnicodeDecodeError as error:
                 raise InputError(f"{source}: has a {encoding} byte-order mark but {error}") from error
+    if raw.count(0) > MAX_NUL_SHARE * len(raw):
+        return _decode_nul_bytes(raw, source)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if raw.count(0) > MAX_NUL_SHARE * len(raw):
-        raise InputError(f"{source}: looks binary (NUL bytes), not a text or HTML page")
     matches = list(from_bytes(raw))
     if not matches:
         raise InputError(f"{source}: cannot detect the text encoding")
@@ -44,6 +46,21 @@ def decode(raw: bytes, source: str = "<input>") -> str:
     # legacy charset (WHATWG maps latin-1 to it), so it wins a tie.
     tied = [m for m in matches if m.chaos <= best.chaos + CHAOS_TIE and m.encoding == PREFERRED_LEGACY]
     return str(tied[0] if tied else best)
+
+
+def _decode_nul_bytes(raw: bytes, source: str) -> str:
+    """Text with many NUL bytes is UTF-16 without a byte-order mark, or it is binary."""
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    half = len(raw) / 2
+    if odd >= UTF16_NUL_SHARE * half > even or even >= UTF16_NUL_SHARE * half > odd:
+        try:
+            text = raw.decode("utf-16-le" if odd > even else "utf-16-be")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if "\x00" not in text:
+                return text
+    raise InputError(f"{source}: looks binary (NUL bytes), not a text or HTML page")
 
 
 def read(raw: str | bytes, source: str = "<input>") -> str:

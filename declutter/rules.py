@@ -55,7 +55,7 @@ CHROME_RULES = (
         re.compile(
             r"^\W*(?:sign up to (?:read|continue)|subscribe (?:now )?to (?:read|continue|unlock)|"
             r"already (?:a )?(?:member|subscriber|registered)\b|"
-            r"(?:start (?:your )?)?(?:free trial|\w+ days? free)\b|create (?:a )?free account|"
+            r"(?:start (?:your )?)?(?:free trial|\w+ days? free)\W*$|create (?:a )?free account|"
             r"(?:log|sign) ?in (?:here|to (?:read|continue|comment))|register (?:now )?to (?:read|continue)|"
             r"this (?:article|content) is (?:for|available to) (?:subscribers|members)|"
             r"to continue reading|unlock (?:this|full) (?:article|access)|get (?:full|unlimited) access)",

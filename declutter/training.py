@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,7 @@ from sklearn.model_selection import GroupKFold
 from declutter.alignment import align
 from declutter.corpus import Record, iter_records, licences
 from declutter.features import featurize, text_inputs, text_vectorizer
-from declutter.model import DEFAULT_THRESHOLD, MODEL_FILE, Model, load, manifest_path, save
+from declutter.model import DEFAULT_THRESHOLD, MODEL_FILE, Model, load, save, write_manifest
 from declutter.renderers import renderer
 from declutter.segmenter import Block, segment, split_lines
 from declutter.settings import Settings
@@ -213,7 +213,7 @@ def _dev_scores(
     records = list(itertools.islice(iter_records(corpus_dir, (CHOICE_SPLIT,)), limit))
     out = {}
     for threshold in thresholds:
-        cleaner = Declutter.from_model(model, Settings(threshold=threshold))
+        cleaner = Declutter.from_model(dataclasses.replace(model, threshold=threshold), Settings())
         results = evaluate(records, chromium, {"declutter": declutter_system(cleaner)}, {})
         out[threshold] = to_json(results)["declutter"]
     return out
@@ -259,7 +259,8 @@ def train_and_save(
             "seed": SEED,
             "splits": list(TRAIN_SPLITS),
             "renderers": list(TRAIN_RENDERERS),
-            "documents": len({d.group for d in docs}),
+            "documents": len({d.key.split("#")[0] for d in docs}),
+            "sites": len({d.group for d in docs}),
             "examples": len(docs),
             "blocks": int(sum(len(d.blocks) for d in docs)),
             "datasets": licences(corpus_dir, TRAIN_SPLITS),
@@ -277,5 +278,5 @@ def rescore(corpus_dir: Path, model_path: Path, log: Callable[[str], None] = lam
     model = load(model_path)
     best, metrics = choose_threshold(corpus_dir, model, None, log)
     manifest = {**model.manifest, "threshold": best, "metrics": metrics}
-    manifest_path(model_path).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    write_manifest(model_path, manifest)
     return model_path

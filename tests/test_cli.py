@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,7 @@ def test_jsonl_with_lines(pages: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert set(record) >= {"source", "title", "body", "text", "meta", "lines"}
     assert record["meta"][0] == "By Jonathan Landay and Steve Holland"
     first = record["lines"][0]
-    assert set(first) == {"line", "text", "label", "probability", "reason"}
+    assert set(first) == {"line", "text", "label", "probability", "reason", "block"}
 
 
 def test_bad_input_is_reported_and_the_batch_goes_on(pages: Path, tmp_path: Path) -> None:
@@ -80,3 +81,40 @@ def test_threshold_flag_changes_the_output(pages: Path, capsys: pytest.CaptureFi
     main(["clean", str(pages / "a.txt"), "--threshold", "0.999"])
     strict = capsys.readouterr().out
     assert len(everything) > len(strict)
+
+
+def test_output_dir_equal_to_the_input_dir_is_refused(
+    pages: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = (pages / "a.txt").read_bytes()
+    assert main(["clean", str(pages), "-o", str(pages)]) == 2
+    assert "overwrite an input" in capsys.readouterr().err
+    assert (pages / "a.txt").read_bytes() == before
+
+
+def test_two_inputs_with_one_output_name_are_refused(pages: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("Some text.\n")
+    assert main(["clean", str(pages / "a.txt"), str(other / "a.txt"), "-o", str(tmp_path / "out")]) == 2
+
+
+def test_outputs_get_the_usual_file_mode(pages: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    main(["clean", str(pages), "-o", str(out)])
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (out / "a.txt").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_empty_input_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert main(["clean", str(empty)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_out_of_range_threshold_is_a_usage_error(pages: Path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["clean", str(pages / "a.txt"), "--threshold", "1.5"])
+    assert exit_info.value.code == 2

@@ -22,7 +22,7 @@ def test_every_seed_line_has_the_right_content_verdict(cleaner: Declutter, name:
     assert [line.text for line in doc.lines] == fixture.lines
     wrong = [
         (line.number, gold.value, line.label.value, line.reason, line.text.strip()[:60])
-        for line, gold in zip(doc.lines, fixture.labels, strict=False)
+        for line, gold in zip(doc.lines, fixture.labels, strict=True)
         if gold is not None and gold.is_content != line.label.is_content
     ]
     assert wrong == []
@@ -62,7 +62,7 @@ def test_labels_match_the_fixture(cleaner: Declutter, name: str) -> None:
     doc = cleaner.run(fixture.text)
     wrong = [
         (line.number, gold.value, line.label.value, line.reason, line.text.strip()[:50])
-        for line, gold in zip(doc.lines, fixture.labels, strict=False)
+        for line, gold in zip(doc.lines, fixture.labels, strict=True)
         if gold is not None and gold is not line.label
     ]
     assert wrong == []
@@ -99,14 +99,17 @@ def test_every_line_has_label_probability_and_reason(cleaner: Declutter) -> None
         assert isinstance(line.label, Label)
         assert 0.0 <= line.probability <= 1.0
         assert line.reason in ("model", "smoothed") or line.reason.startswith("rule:")
+    for line in Declutter(Settings(rules_only=True)).run(load_fixture(SEEDS[3]).text).lines:
+        assert line.reason.startswith("rule:")
 
 
-def test_threshold_moves_the_cut() -> None:
+def test_an_explicit_threshold_moves_the_cut_monotonically() -> None:
     text = load_fixture(SEEDS[0]).text
-    runs = [Declutter(Settings(threshold=t)).run(text) for t in (0.0, 0.5, 0.999)]
+    runs = [Declutter(Settings(threshold=t)).run(text) for t in (0.0, 0.3, 0.6, 0.9, 1.0)]
     kept = [sum(ln.label.is_content for ln in doc.lines) for doc in runs]
-    assert kept[0] > kept[1] >= kept[2]
-    assert kept[0] == sum(1 for ln in runs[0].lines if ln.text.strip() and not ln.reason.startswith("rule:"))
+    assert kept == sorted(kept, reverse=True) and kept[0] > kept[-1]
+    unruled = [ln for ln in runs[0].lines if ln.text.strip() and not ln.reason.startswith("rule:")]
+    assert all(ln.label.is_content for ln in unruled)
 
 
 def test_rules_only_runs_without_a_model() -> None:
@@ -131,3 +134,15 @@ def test_hard_wrapped_paragraph_is_judged_as_one_block(cleaner: Declutter) -> No
             labels = {ln.label for ln in doc.lines if ln.text in parts}
             by_paragraph[line] = labels
     assert by_paragraph and all(len(labels) == 1 for labels in by_paragraph.values())
+
+
+def test_hard_wrapped_title_and_paragraphs_come_back_whole(cleaner: Declutter) -> None:
+    import textwrap
+
+    fixture = load_fixture(SEEDS[1])
+    wrapped: list[str] = []
+    for line in fixture.lines:
+        wrapped += textwrap.wrap(line, 60) if line.strip() else [""]
+    doc = cleaner.run("\n".join(wrapped))
+    assert doc.title == fixture.lines[0].strip()
+    assert doc.body.split("\n")[0] == fixture.lines[4].strip()

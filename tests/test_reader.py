@@ -34,3 +34,14 @@ def test_binary_is_refused_with_the_input_named() -> None:
 def test_other_types_are_refused() -> None:
     with pytest.raises(TypeError):
         read(12)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_decoded(encoding: str) -> None:
+    text = "A page of ordinary text, encoded as UTF-16 without a byte-order mark.\n" * 3
+    assert decode(text.encode(encoding)) == text
+
+
+def test_nul_bytes_are_binary() -> None:
+    with pytest.raises(InputError, match="binary"):
+        decode(b"\x00" * 1000, "zeros.txt")

@@ -34,4 +34,6 @@ def test_train_and_save_writes_a_loadable_model(corpus_dir: Path, tmp_path: Path
     assert manifest["training"]["limits"] == {"train_pages": PAGES, "dev_pages": 8}
     assert load(path).threshold == manifest["threshold"]
     doc = Declutter(model_path=path).run("Home\n\nA sentence of article text that ends here.\n")
-    assert len(doc.lines) == 3
+    assert [ln.reason for ln in doc.lines][1] == "rule:blank"
+    assert all(0.0 <= ln.probability <= 1.0 for ln in doc.lines)
+    assert doc.lines[0].probability != doc.lines[2].probability
