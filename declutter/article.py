@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from declutter.document import RULE_PREFIX, Verdict
+from declutter.features import word_count as words
 from declutter.labels import Label
 from declutter.rules import (
     chrome_rule,
@@ -21,7 +22,6 @@ from declutter.rules import (
 from declutter.segmenter import Block
 
 TOKEN_RE = re.compile(r"\w+")
-CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # Prose: the first block of at least this many words ending a sentence starts the body.
 PROSE_MIN_WORDS = 10
 # A headline has 2-30 words (CJK: a character counts half) and does not end with a full stop.
@@ -40,11 +40,6 @@ DEK_MIN_PROBABILITY = 0.2
 # Metadata is looked for this many blocks around the article (headline to last body block).
 META_BEFORE = 4
 META_AFTER = 4
-
-
-def words(text: str) -> float:
-    """Word count, a CJK character counting half a word."""
-    return len(TOKEN_RE.findall(text)) + 0.5 * len(CJK_RE.findall(text))
 
 
 def is_prose(text: str) -> bool:

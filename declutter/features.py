@@ -124,7 +124,7 @@ def feature_names() -> list[str]:
     return names
 
 
-def _words(text: str) -> float:
+def word_count(text: str) -> float:
     """Word count that treats each CJK character as half a word."""
     return len(TOKEN_RE.findall(text)) + 0.5 * len(CJK_RE.findall(text))
 
@@ -154,7 +154,7 @@ def _caps_words(text: str) -> float:
 def own_features(block: Block, lines: list[str]) -> list[float]:
     """What one block looks like, on its own."""
     text = block.text
-    words = _words(text)
+    words = word_count(text)
     upper, title, digits, punct, avg = _ratios(text)
     ends_sentence = bool(TERMINAL_RE.search(text))
     short = words <= 8

@@ -51,6 +51,8 @@ class Declutter:
 
     def __init__(self, settings: Settings | None = None, model_path: str | Path | None = None) -> None:
         self.settings = settings or Settings()
+        if self.settings.rules_only and model_path is not None:
+            raise ValueError("rules_only=True runs without a model; do not pass model_path")
         self.model: model.Model | None = None
         if not self.settings.rules_only:
             self.model = model.load(Path(model_path) if model_path is not None else None)

@@ -38,9 +38,12 @@ def _external(command: list[str]) -> Callable[[Record], str]:
     def render(record: Record) -> str:
         if shutil.which(command[0]) is None:
             raise RuntimeError(f"renderer {command[0]!r} is not installed (apt install {command[0]})")
-        result = subprocess.run(
-            command, input=record.html.encode("utf-8"), capture_output=True, timeout=EXTERNAL_TIMEOUT
-        )
+        try:
+            result = subprocess.run(
+                command, input=record.html.encode("utf-8"), capture_output=True, timeout=EXTERNAL_TIMEOUT
+            )
+        except subprocess.TimeoutExpired:
+            return ""  # a page the browser cannot render in time is scored as an empty dump
         return result.stdout.decode("utf-8", errors="replace")
 
     return render

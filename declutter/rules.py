@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from declutter.document import RULE_PREFIX, Verdict
+from declutter.features import word_count
 from declutter.labels import Label
 from declutter.lexicon import DATE_RE, MONTHS, SECTION_END_RE, WEEKDAYS
 from declutter.segmenter import Block
@@ -282,9 +283,8 @@ def meta_rule(text: str) -> Rule | None:
 
 def is_section_end(text: str) -> bool:
     """Whether the block is a heading that closes the article ("RELATED STORIES", "Opinion", …)."""
-    words = text.split()
     return (
-        0 < len(words) <= MAX_SECTION_END_WORDS
+        0 < word_count(text) <= MAX_SECTION_END_WORDS
         and bool(SECTION_END_RE.match(text))
         and not text.rstrip().endswith(".")
     )

@@ -15,7 +15,8 @@ class Settings:
     ``unwrap``: join hard-wrapped paragraph lines into one block: ``None`` detects it, ``True``
     forces it, ``False`` never joins.
     ``smooth``: revise each line from its neighbours' probabilities (the sequence smoother).
-    ``rules``: apply the named rule fallbacks after the model.
+    ``rules``: apply the named chrome rules after the model (the headline, standfirst and
+    metadata rules always run: they decide labels, not what is content).
     """
 
     threshold: float | None = None
