@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from declutter import Settings
 from declutter.document import Verdict
 from declutter.labels import Label
 from declutter.segmenter import segment
@@ -34,13 +31,3 @@ def test_body_without_title() -> None:
     lines = ["Only a paragraph."]
     doc = write(lines, segment(lines), [Verdict(Label.BODY, 0.9, "model")])
     assert doc.title is None and doc.text == "Only a paragraph."
-
-
-def test_settings_are_immutable_and_checked() -> None:
-    settings = Settings()
-    with pytest.raises(AttributeError):
-        settings.threshold = 0.3  # type: ignore[misc]
-    with pytest.raises(ValueError):
-        Settings(threshold=1.5)
-    with pytest.raises(TypeError):
-        Settings(treshold=0.5)  # type: ignore[call-arg]
