@@ -334,16 +334,18 @@ def neighbour_features(own: np.ndarray, text: np.ndarray) -> np.ndarray:
     """Selected features of the blocks at each offset in ``OFFSETS`` (missing neighbours: -1)."""
     picks = [OWN_NAMES.index(name) for name in NEIGHBOUR_NAMES[:-1]]
     base = np.column_stack([own[:, picks], text])
-    n = len(own)
-    parts = []
-    for offset in OFFSETS:
-        shifted = np.full_like(base, -1.0)
-        if offset < 0 and n > -offset:
-            shifted[-offset:] = base[: n + offset]
-        elif offset > 0 and n > offset:
-            shifted[: n - offset] = base[offset:]
-        parts.append(shifted)
-    return np.hstack(parts)
+    return np.hstack([shift(base, offset, -1.0) for offset in OFFSETS])
+
+
+def shift(values: np.ndarray, offset: int, fill: float) -> np.ndarray:
+    """Row ``i`` of the result is row ``i + offset`` of ``values`` (``fill`` past either end)."""
+    out = np.full_like(values, fill)
+    n = len(values)
+    if offset < 0 and n > -offset:
+        out[-offset:] = values[: n + offset]
+    elif offset > 0 and n > offset:
+        out[: n - offset] = values[offset:]
+    return out
 
 
 def own_matrix(blocks: list[Block], lines: list[str]) -> np.ndarray:

@@ -12,13 +12,12 @@ import numpy as np
 
 from declutter import article, model, reader, rules, segmenter, smoother, writer
 from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX, Document, Verdict
-from declutter.features import feature_names, featurize, text_inputs
+from declutter.features import featurize, text_inputs
 from declutter.labels import Label
 from declutter.settings import Settings
 
 # Probability reported for a line judged by rules alone (no model): content unless a rule fires.
 RULES_ONLY_PROBABILITY = 0.5
-PROSE_COLUMN = feature_names().index("own_prose")
 # Fallback cut-off for pages without a clear article: no block at MIN_TOP_PROBABILITY, or less
 # than MIN_PROSE_KEPT of the prose (blocks of >= 10 words ending a sentence) kept. Swept on the
 # page probabilities of dev and aux (top 0.8/0.9/0.95, share 0.4-0.7, fallback 0.02-0.1): this
@@ -94,7 +93,7 @@ class Declutter:
         final = self.model.smooth(features, first) if self.settings.smooth else first
         cutoff = self.threshold
         if self.settings.threshold is None:  # the model's own threshold, with the page fallback
-            prose = features[:, PROSE_COLUMN] * np.array([len(b.text) for b in blocks])
+            prose = features[:, smoother.PROSE_COLUMN] * np.array([len(b.text) for b in blocks])
             cutoff = page_cutoff(final, prose, self.threshold)
         return [self._verdict(float(p0), float(p1), cutoff) for p0, p1 in zip(first, final, strict=True)]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from declutter.document import REASON_SMOOTHED, RULE_PREFIX, Verdict
-from declutter.features import MAX_DISTANCE, feature_names, window_mean
+from declutter.features import MAX_DISTANCE, feature_names, shift, window_mean
 from declutter.labels import Label
 from declutter.segmenter import Block
 
@@ -21,16 +21,6 @@ WINDOWS = (1, 3, 7, 15)
 CONFIDENT = 0.8
 PROSE_COLUMN = feature_names().index("own_prose")
 N_CONTEXT = 1 + len(PROBABILITY_OFFSETS) + len(WINDOWS) + 2 + 8
-
-
-def _shift(values: np.ndarray, offset: int, fill: float) -> np.ndarray:
-    out = np.full_like(values, fill)
-    n = len(values)
-    if offset < 0 and n > -offset:
-        out[-offset:] = values[: n + offset]
-    elif offset > 0 and n > offset:
-        out[: n - offset] = values[offset:]
-    return out
 
 
 def _running_max(values: np.ndarray, reverse: bool) -> np.ndarray:
@@ -64,7 +54,7 @@ def probability_context(p: np.ndarray, prose: np.ndarray) -> np.ndarray:
     if not n:
         return np.zeros((0, N_CONTEXT))
     columns = [p]
-    columns += [_shift(p, o, -1.0) for o in PROBABILITY_OFFSETS]
+    columns += [shift(p, o, -1.0) for o in PROBABILITY_OFFSETS]
     columns += [window_mean(p, h) for h in WINDOWS]
     columns += [_running_max(p, reverse=False), _running_max(p, reverse=True)]
     confident = (p >= CONFIDENT).astype(float)
