@@ -6,9 +6,8 @@ and byline/date/source lines near the article become ``meta``.
 
 from __future__ import annotations
 
-import re
-
 from declutter.document import RULE_PREFIX, Verdict
+from declutter.features import block_key
 from declutter.features import word_count as words
 from declutter.labels import Label
 from declutter.rules import (
@@ -21,7 +20,6 @@ from declutter.rules import (
 )
 from declutter.segmenter import Block
 
-TOKEN_RE = re.compile(r"\w+")
 # Prose: the first block of at least this many words ending a sentence starts the body.
 PROSE_MIN_WORDS = 10
 # A headline has 2-30 words (CJK: a character counts half) and does not end with a full stop.
@@ -61,10 +59,6 @@ def is_headline_shaped(text: str) -> bool:
     )
 
 
-def _key(text: str) -> str:
-    return " ".join(TOKEN_RE.findall(text.lower()))
-
-
 def find_title(blocks: list[Block], verdicts: list[Verdict]) -> int | None:
     """Index of the headline block: the topmost kept headline-shaped block just above the body."""
     kept = [i for i, v in enumerate(verdicts) if v.label.is_content]
@@ -86,8 +80,8 @@ def find_title(blocks: list[Block], verdicts: list[Verdict]) -> int | None:
     if chosen is None:
         return None
     chosen = _above_dek(blocks, likely, chosen)
-    key = _key(blocks[chosen].text)
-    copies = [i for i in range(chosen, first_body + 1) if _key(blocks[i].text) == key]
+    key = block_key(blocks[chosen].text)
+    copies = [i for i in range(chosen, first_body + 1) if block_key(blocks[i].text) == key]
     return copies[-1]
 
 
@@ -103,13 +97,13 @@ def mark_title(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
     index = find_title(blocks, verdicts)
     if index is None:
         return verdicts
-    key = _key(blocks[index].text)
+    key = block_key(blocks[index].text)
     out = list(verdicts)
     for i, block in enumerate(blocks):
         if i == index:
             reason = out[i].reason if out[i].label.is_content else RULE_PREFIX + "title"
             out[i] = Verdict(Label.TITLE, out[i].probability, reason)
-        elif _key(block.text) == key:
+        elif block_key(block.text) == key:
             out[i] = Verdict(Label.CHROME, out[i].probability, RULE_PREFIX + "duplicate_title")
     return out
 

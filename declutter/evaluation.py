@@ -12,7 +12,7 @@ from declutter.alignment import align
 from declutter.corpus import Record
 from declutter.pipeline import Declutter
 from declutter.scoring import Score, line_score, token_score
-from declutter.segmenter import segment, split_lines
+from declutter.segmenter import line_blocks, segment, split_lines
 
 OVERALL = "overall"
 # C4's line filter (Raffel et al. 2020): keep lines of at least 3 words ending in terminal punctuation.
@@ -83,11 +83,7 @@ def line_labels(record: Record, lines: list[str]) -> list[bool]:
     """Gold content flag of each line, from its block's alignment to the gold text."""
     blocks = segment(lines)
     flags = align([b.text for b in blocks], record.gold)
-    per_line = [False] * len(lines)
-    for block, flag in zip(blocks, flags, strict=True):
-        for i in range(block.start, block.end):
-            per_line[i] = flag
-    return per_line
+    return [b >= 0 and flags[b] for b in line_blocks(blocks, len(lines))]
 
 
 def evaluate(

@@ -211,7 +211,7 @@ def _max_span(scores: np.ndarray) -> tuple[int, int]:
     return best_range
 
 
-def _distances(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def distances(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Blocks since the previous flagged block and until the next one (capped)."""
     n = len(flags)
     before = np.full(n, MAX_DISTANCE)
@@ -267,8 +267,13 @@ def _span_features(chars: np.ndarray, prose: np.ndarray, penalty: float) -> list
     ]
 
 
+def block_key(text: str) -> str:
+    """A block's text for duplicate detection: lower-cased word tokens, single-spaced."""
+    return " ".join(TOKEN_RE.findall(text.lower()))
+
+
 def _duplicates(blocks: list[Block]) -> tuple[np.ndarray, np.ndarray]:
-    keys = [" ".join(TOKEN_RE.findall(b.text.lower())) for b in blocks]
+    keys = [block_key(b.text) for b in blocks]
     counts = Counter(keys)
     seen: set[str] = set()
     before = np.zeros(len(blocks))
@@ -303,7 +308,7 @@ def context_features(blocks: list[Block], own: np.ndarray, text: np.ndarray) -> 
     prose_chars = chars * prose
     total = max(1.0, float(prose_chars.sum()))
     cumulative = np.cumsum(prose_chars)
-    dist_before, dist_after = _distances(prose)
+    dist_before, dist_after = distances(prose)
     padded = np.concatenate([np.zeros(3), prose_chars, np.zeros(3)])
     window = sum(padded[k : k + n] for k in range(7)) / total
     dup_count, dup_before = _duplicates(blocks)

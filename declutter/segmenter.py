@@ -83,5 +83,13 @@ def segment(lines: list[str], unwrap: bool | None = None) -> list[Block]:
     return blocks
 
 
+def line_blocks(blocks: list[Block], count: int) -> list[int]:
+    """For each of ``count`` lines, the index of the block it belongs to (-1: a blank line)."""
+    owners = [-1] * count
+    for number, block in enumerate(blocks):
+        owners[block.start : block.end] = [number] * (block.end - block.start)
+    return owners
+
+
 def _block(lines: list[str], start: int, end: int) -> Block:
     return Block(start, end, " ".join(line.strip() for line in lines[start:end]))

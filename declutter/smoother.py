@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from declutter.document import REASON_SMOOTHED, RULE_PREFIX, Verdict
-from declutter.features import MAX_DISTANCE, feature_names, shift, window_mean
+from declutter.features import distances, feature_names, shift, window_mean
 from declutter.labels import Label
 from declutter.segmenter import Block
 
@@ -27,25 +27,6 @@ def _running_max(values: np.ndarray, reverse: bool) -> np.ndarray:
     ordered = values[::-1] if reverse else values
     result = np.maximum.accumulate(np.concatenate([[0.0], ordered[:-1]])) if len(values) else ordered
     return result[::-1] if reverse else result
-
-
-def _confident_distances(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Blocks to the nearest confident content block before and after (capped)."""
-    n = len(p)
-    index = np.arange(n)
-    confident = np.where(p >= CONFIDENT)[0]
-    if not len(confident):
-        full = np.full(n, MAX_DISTANCE)
-        return full, full
-    previous = np.searchsorted(confident, index, side="left") - 1
-    following = np.searchsorted(confident, index, side="right")
-    before = np.where(previous >= 0, index - confident[np.clip(previous, 0, None)], MAX_DISTANCE)
-    after = np.where(
-        following < len(confident),
-        confident[np.clip(following, None, len(confident) - 1)] - index,
-        MAX_DISTANCE,
-    )
-    return np.minimum(before, MAX_DISTANCE), np.minimum(after, MAX_DISTANCE)
 
 
 def probability_context(p: np.ndarray, prose: np.ndarray) -> np.ndarray:
@@ -65,7 +46,7 @@ def probability_context(p: np.ndarray, prose: np.ndarray) -> np.ndarray:
         np.full(n, float(confident.sum())),
         np.cumsum(confident) - confident,
         confident[::-1].cumsum()[::-1] - confident,
-        *_confident_distances(p),
+        *distances(p >= CONFIDENT),
         window_mean(np.where(prose > 0, p, 0.0), WINDOWS[-1]),
     ]
     return np.column_stack(columns)

@@ -181,15 +181,17 @@ def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None) -
     return Fitted(text_model, block_model, smoother)
 
 
+def as_model(fitted: Fitted, path: Path = Path(MODEL_FILE)) -> Model:
+    """The fitted estimators as an (unsaved) Model, scored exactly as a loaded one is."""
+    return Model(_estimators(fitted), DEFAULT_THRESHOLD, {}, path)
+
+
 def predict(fitted: Fitted, blocks: list[Block], lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """First-stage and smoothed content probabilities of a document's blocks."""
-    if not blocks:
-        return np.zeros(0), np.zeros(0)
-    text = fitted.text.predict_proba(text_vectorizer().transform(text_inputs(blocks)))[:, 1]
-    feats = featurize(blocks, lines, text)
-    first = fitted.block.predict_proba(feats)[:, 1]
-    smoothed = fitted.smoother.predict_proba(smoothing_features(feats, first))[:, 1]
-    return first, smoothed
+    model = as_model(fitted)
+    features = featurize(blocks, lines, model.text_scores(text_inputs(blocks)))
+    first = model.classify(features)
+    return first, model.smooth(features, first)
 
 
 # Renderings of every training page the model learns from (see declutter.renderers).
@@ -252,8 +254,8 @@ def train_and_save(
         records = itertools.islice(records, limit)
     docs = list(examples(records, renderers))
     fitted = fit(docs, progress=log)
-    estimators = _estimators(fitted)
-    provisional = Model(estimators, DEFAULT_THRESHOLD, {}, output / MODEL_FILE)
+    provisional = as_model(fitted, output / MODEL_FILE)
+    estimators = provisional.estimators
     best, metrics = choose_threshold(corpus_dir, provisional, dev_limit, log)
     extra = {
         "training": {
