@@ -23,17 +23,18 @@ TOKEN_RE = re.compile(r"\w+")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 SENTENCE_END_RE = re.compile(r"[.!?。！？](?=[\s\"'”’)\]»]|$)")
 TERMINAL_RE = re.compile(r"[.!?。！？…][\"'”’)\]»]*$")
-DIGIT_RE = re.compile(r"\d")
-PUNCT_RE = re.compile(r"[^\w\s]")
 SEPARATOR_RE = re.compile(r"\s[|•·›»/>]\s|\s-\s")
-URL_RE = re.compile(r"https?://|www\.|\.(?:com|org|net|html?|php)\b|@\w", re.IGNORECASE)
+# The lookaheads of URL_RE and CAPTION_RE list the first characters of their alternatives: the regex
+# engine skips every other position in one test.
+URL_RE = re.compile(r"(?=[@.hw])(?:https?://|www\.|\.(?:com|org|net|html?|php)\b|@\w)", re.IGNORECASE)
 BULLET_RE = re.compile(r"^(?:[-*+•·◦▪►]|\d{1,3}[.)])\s")
 COPYRIGHT_RE = re.compile(r"©|\(c\)|&copy;", re.IGNORECASE)
 # Words of image captions and credits: "(left)", "pictured", "File photo", "Getty Images".
 CAPTION_RE = re.compile(
+    r"(?=[(/acfgip])(?:"
     r"\((?:left|right|center|centre|top|bottom|pictured|file)\)|\bpictured\b|\bfile photo\b|"
     r"\b(?:photo|image|picture|photograph|credit)s?\s*(?::|by\b)|\bgetty\b|\bap photo\b|"
-    r"/(?:reuters|afp|ap)\b",
+    r"/(?:reuters|afp|ap)\b)",
     re.IGNORECASE,
 )
 # A teaser's kicker: "WATCH THIS:", "Trending:", "MORE:" opening the block.
@@ -53,6 +54,10 @@ OFFSETS = (-3, -2, -1, 1, 2, 3)
 MAX_DISTANCE = 30.0
 # Ratios are measured on the first characters only: long blocks are prose whatever their case.
 RATIO_PREFIX = 300
+# Character classes, counted in a copy of the text translated to one class letter per character;
+# at most this many code points' classes are cached.
+UPPER, LOWER, DIGIT, PUNCT, OTHER = "U", "L", "D", "P", "."
+CHAR_CACHE_SIZE = 1 << 16
 
 OWN_NAMES = (
     "log_chars",
@@ -130,33 +135,70 @@ def word_count(text: str) -> float:
     return len(TOKEN_RE.findall(text)) + 0.5 * len(CJK_RE.findall(text))
 
 
-def _ratios(text: str) -> tuple[float, float, float, float, float]:
-    """Shares of uppercase letters, title-case words, digits, punctuation; mean word length."""
-    head = text[:RATIO_PREFIX]
-    letters = [c for c in head if c.isalpha()]
-    cased = [c for c in letters if c.isupper() or c.islower()]
-    upper = sum(c.isupper() for c in cased) / len(cased) if cased else 0.0
-    tokens = TOKEN_RE.findall(head)
-    alpha_tokens = [t for t in tokens if t[0].isalpha() and (t[0].isupper() or t[0].islower())]
-    title = sum(t[0].isupper() for t in alpha_tokens) / len(alpha_tokens) if alpha_tokens else 0.0
+class _CharClasses(dict[int, str]):
+    """Code point -> character class (``UPPER``, ``LOWER``, ``DIGIT``, ``PUNCT`` or ``OTHER``), cached.
+
+    The classes are those of the regexes they replace: ``DIGIT`` is ``\\d``, ``PUNCT`` is ``[^\\w\\s]``.
+    """
+
+    def __missing__(self, code: int) -> str:
+        value = _char_class(chr(code))
+        if len(self) < CHAR_CACHE_SIZE:
+            self[code] = value
+        return value
+
+
+def _char_class(char: str) -> str:
+    """The class of one character: a cased letter, a decimal digit, punctuation, or other."""
+    if char.isalpha():
+        return UPPER if char.isupper() else LOWER if char.islower() else OTHER
+    if char.isdecimal():
+        return DIGIT
+    return OTHER if char.isalnum() or char == "_" or char.isspace() else PUNCT
+
+
+_CHAR_CLASSES = _CharClasses()
+
+
+def _upper_share(classes: str) -> float:
+    """Share of upper-case letters among the cased letters, given the characters' classes."""
+    upper = classes.count(UPPER)
+    cased = upper + classes.count(LOWER)
+    return upper / cased if cased else 0.0
+
+
+def _ratios(head: str, tokens: list[str]) -> tuple[float, float, float, float, float]:
+    """Shares of uppercase letters, title-case words, digits, punctuation; mean word length
+    (``tokens``: the word tokens of ``head``)."""
+    classes = head.translate(_CHAR_CLASSES)
+    upper = _upper_share(classes)
+    title = _upper_share("".join(t[0] for t in tokens).translate(_CHAR_CLASSES))
     size = max(1, len(head))
-    digits = len(DIGIT_RE.findall(head)) / size
-    punct = len(PUNCT_RE.findall(head)) / size
+    digits = classes.count(DIGIT) / size
+    punct = classes.count(PUNCT) / size
     avg = sum(map(len, tokens)) / len(tokens) if tokens else 0.0
     return upper, title, digits, punct, avg
 
 
-def _caps_words(text: str) -> float:
-    """Share of words written in capitals ("NO FEAR", "DEATH FROM ABOVE")."""
-    tokens = TOKEN_RE.findall(text)
-    return len(UPPER_WORD_RE.findall(text)) / len(tokens) if tokens else 0.0
+def _caps_words(head: str, tokens: list[str]) -> float:
+    """Share of words written in capitals ("NO FEAR", "DEATH FROM ABOVE"); ``tokens``: of ``head``."""
+    return len(UPPER_WORD_RE.findall(head)) / len(tokens) if tokens else 0.0
+
+
+def _head_count(pattern: re.Pattern[str], text: str, count: int) -> int:
+    """Matches of ``pattern`` in the first ``RATIO_PREFIX`` characters, given ``count`` in all."""
+    return count if len(text) <= RATIO_PREFIX else len(pattern.findall(text[:RATIO_PREFIX]))
 
 
 def own_features(block: Block, lines: list[str]) -> list[float]:
     """What one block looks like, on its own."""
     text = block.text
-    words = word_count(text)
-    upper, title, digits, punct, avg = _ratios(text)
+    head = text[:RATIO_PREFIX]
+    tokens = TOKEN_RE.findall(text)
+    head_tokens = tokens if len(text) <= RATIO_PREFIX else TOKEN_RE.findall(head)
+    cjk = len(CJK_RE.findall(text))
+    words = len(tokens) + 0.5 * cjk
+    upper, title, digits, punct, avg = _ratios(head, head_tokens)
     ends_sentence = bool(TERMINAL_RE.search(text))
     short = words <= 8
     stripped = text.lstrip()
@@ -165,7 +207,7 @@ def own_features(block: Block, lines: list[str]) -> list[float]:
     return [
         math.log1p(len(text)),
         math.log1p(words),
-        len(CJK_RE.findall(text[:RATIO_PREFIX])) / max(1, min(len(text), RATIO_PREFIX)),
+        _head_count(CJK_RE, text, cjk) / max(1, min(len(text), RATIO_PREFIX)),
         block.end - block.start,
         float(ends_sentence),
         float(text.endswith(":")),
@@ -181,9 +223,9 @@ def own_features(block: Block, lines: list[str]) -> list[float]:
         float(bool(BULLET_RE.match(stripped))),
         min(10, len(SEPARATOR_RE.findall(text))),
         float(bool(URL_RE.search(text))),
-        float(bool(DATE_RE.search(text[:RATIO_PREFIX]))),
+        float(bool(DATE_RE.search(head))),
         float(bool(META_LEAD_RE.match(text))),
-        min(5, len(CHROME_WORDS_RE.findall(text[:RATIO_PREFIX]))) if short else 0.0,
+        min(5, len(CHROME_WORDS_RE.findall(head))) if short else 0.0,
         float(short and bool(SECTION_END_RE.match(text))),
         float(bool(COPYRIGHT_RE.search(text))),
         float(upper > 0.9 and len(text) > 3),
@@ -192,8 +234,8 @@ def own_features(block: Block, lines: list[str]) -> list[float]:
         float(block.start > 0 and not lines[block.start - 1].strip()),
         float(block.end < len(lines) and not lines[block.end].strip()),
         float(words >= PROSE_MIN_WORDS and ends_sentence),
-        min(3, len(CAPTION_RE.findall(text[:RATIO_PREFIX]))),
-        _caps_words(text[:RATIO_PREFIX]),
+        min(3, len(CAPTION_RE.findall(head))),
+        _caps_words(head, head_tokens),
         float(bool(KICKER_RE.match(text))),
     ]
 

@@ -4,6 +4,51 @@ from __future__ import annotations
 
 import re
 
+# Characters that make an alternative start with something other than a plain literal character.
+_SPECIAL = frozenset("\\()[]^$.*+?{}|")
+_QUANTIFIERS = frozenset("?*+{")
+
+
+def alternatives(alternation: str) -> list[str]:
+    """The top-level alternatives of a regex alternation (``|`` inside groups does not split)."""
+    parts, depth, start, index = [], 0, 0, 0
+    while index < len(alternation):
+        char = alternation[index]
+        if char == "\\":
+            index += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(alternation[start:index])
+            start = index + 1
+        index += 1
+    parts.append(alternation[start:])
+    return parts
+
+
+def by_first_character(alternation: str) -> str:
+    """The same alternation with its alternatives grouped by their (literal) first character.
+
+    Under ``re.IGNORECASE`` it matches exactly what the original matches, the first matching
+    alternative first (alternatives whose first characters differ, ignoring case, never both match
+    at one position), but the regex engine rejects a position after one test per first character
+    instead of one per alternative.
+    """
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives(alternation):
+        first, rest = alternative[:1], alternative[1:]
+        if not first or first in _SPECIAL or rest[:1] in _QUANTIFIERS:
+            raise ValueError(f"alternative {alternative!r} does not start with a literal character")
+        groups.setdefault(first.lower(), []).append(rest)
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+def first_characters(alternation: str) -> str:
+    """The first characters of an alternation's alternatives, escaped for a character class."""
+    return "".join(sorted({re.escape(alternative[:1]) for alternative in alternatives(alternation)}))
+
 # Headings that end the article and open a block of other articles or site chrome.
 SECTION_END = (
     r"related|recommended|more from|more on|more stories|more news|more in|more articles|read more|"
@@ -17,7 +62,7 @@ SECTION_END = (
     r"commentaires|te puede interesar|noticias relacionadas|más noticias|comentarios|"
     r"相关|推荐|热门|延伸阅读|猜你喜欢|评论|更多|関連"
 )
-SECTION_END_RE = re.compile(rf"^\W*(?:{SECTION_END})\b", re.IGNORECASE)
+SECTION_END_RE = re.compile(rf"^\W*(?:{by_first_character(SECTION_END)})\b", re.IGNORECASE)
 
 # Words of site chrome: ads, promos, sharing, accounts, legal, navigation.
 CHROME_WORDS = (
@@ -28,7 +73,7 @@ CHROME_WORDS = (
     r"about us|back to top|click here|loading|javascript|free trial|paywall|premium|"
     r"teilen|abonnieren|anmelden|partager|s'abonner|compartir|suscríbete|分享|登录|注册|订阅|广告|版权"
 )
-CHROME_WORDS_RE = re.compile(rf"(?:{CHROME_WORDS})", re.IGNORECASE)
+CHROME_WORDS_RE = re.compile(rf"(?:{by_first_character(CHROME_WORDS)})", re.IGNORECASE)
 
 MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
@@ -41,10 +86,14 @@ WEEKDAYS = (
     r"sun(?:day)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|"
     r"jeudi|vendredi|samedi|dimanche"
 )
+_MONTHS = by_first_character(MONTHS)
+# Every date starts with a digit or a month or weekday name: the lookahead skips other positions.
 DATE_RE = re.compile(
+    rf"(?=[\d{first_characters(MONTHS)}{first_characters(WEEKDAYS)}])(?:"
     rf"\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b\d{{4}}[./-]\d{{1,2}}[./-]\d{{1,2}}\b|"
-    rf"\b\d{{1,2}}:\d{{2}}\b|\d{{4}}年\d{{1,2}}月|\b(?:{MONTHS})\.?\s+\d{{1,2}}\b|"
-    rf"\b\d{{1,2}}\.?\s+(?:{MONTHS})\b|\b(?:{WEEKDAYS})\b|\b\d+\s+(?:hours?|minutes?|days?|mins?)\s+ago\b",
+    rf"\b\d{{1,2}}:\d{{2}}\b|\d{{4}}年\d{{1,2}}月|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|"
+    rf"\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b(?:{by_first_character(WEEKDAYS)})\b|"
+    rf"\b\d+\s+(?:hours?|minutes?|days?|mins?)\s+ago\b)",
     re.IGNORECASE,
 )
 # Words that introduce a byline or a date stamp.
