@@ -49,6 +49,7 @@ def first_characters(alternation: str) -> str:
     """The first characters of an alternation's alternatives, escaped for a character class."""
     return "".join(sorted({re.escape(alternative[:1]) for alternative in alternatives(alternation)}))
 
+
 # Headings that end the article and open a block of other articles or site chrome.
 SECTION_END = (
     r"related|recommended|more from|more on|more stories|more news|more in|more articles|read more|"

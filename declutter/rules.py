@@ -34,7 +34,17 @@ class Rule:
 
     def matches(self, text: str) -> bool:
         """Whether the rule fires on this block text."""
-        return len(text.split()) <= self.max_words and bool(self.pattern.search(text))
+        return self.fires(text, len(text.split()))
+
+    def fires(self, text: str, words: int) -> bool:
+        """Whether the rule fires on a block text of ``words`` whitespace-separated words."""
+        return words <= self.max_words and bool(self.pattern.search(text))
+
+
+def first_match(rules: tuple[Rule, ...], text: str) -> Rule | None:
+    """The first of ``rules`` that fires on the block text, if any (its words counted once)."""
+    words = len(text.split())
+    return next((rule for rule in rules if rule.fires(text, words)), None)
 
 
 CHROME_RULES = (
@@ -127,6 +137,9 @@ CHROME_RULES = (
         "caption",
         "an image caption or photo credit",
         re.compile(
+            # The lookahead lists where an alternative can start: the text's start (the "^"
+            # alternatives) or the first characters of the others; the engine skips other positions.
+            r"(?:^|(?=[\[(acegiprsx]))(?:"
             r"\[(?:file|photo|image|reuters|ap|afp|getty)[^\]]*\]\s*$|"
             r"\((?:ap|afp|reuters|epa)? ?(?:photo|image|file|picture)s?(?: by)?[:/][^)]*\)\s*$|"
             r"^\W*(?:photo|image|picture|photograph|credit|foto|bild)s?(?: credit)?"
@@ -135,7 +148,7 @@ CHROME_RULES = (
             r"\b(?:photograph|photo|picture|image|credit)\s*:\s*[A-Z][^.]*$|"
             r"\b(?:ap|afp|reuters|epa|getty|efe|xinhua)(?: photo| images)?\s*/\s*"
             r"(?-i:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)\)?\s*$|"
-            r"\b(?:getty images|shutterstock|istock(?:photo)?)\W*$",
+            r"\b(?:getty images|shutterstock|istock(?:photo)?)\W*$)",
             _I,
         ),
         max_words=60,
@@ -274,12 +287,12 @@ RESUME_PROBABILITY = 0.9
 
 def chrome_rule(text: str) -> Rule | None:
     """The first chrome rule matching the block text, if any."""
-    return next((rule for rule in CHROME_RULES if rule.matches(text)), None)
+    return first_match(CHROME_RULES, text)
 
 
 def meta_rule(text: str) -> Rule | None:
     """The first metadata rule matching the block text, if any."""
-    return next((rule for rule in META_RULES if rule.matches(text)), None)
+    return first_match(META_RULES, text)
 
 
 def is_section_end(text: str) -> bool:

@@ -49,7 +49,10 @@ def _page(cleaner: Declutter, dump: str) -> dict[str, Any]:
     lines = segmenter.split_lines(reader.read(dump, "<check>"))
     blocks = segmenter.segment(lines, cleaner.settings.unwrap)
     scores = cleaner.model.text_scores(text_inputs(blocks))
-    verdicts = [(ln.number, ln.text, ln.label.value, ln.probability, ln.reason, ln.block) for ln in cleaner.run(dump).lines]
+    verdicts = [
+        (ln.number, ln.text, ln.label.value, ln.probability, ln.reason, ln.block)
+        for ln in cleaner.run(dump).lines
+    ]
     return {
         "blocks": [(b.start, b.end, b.text) for b in blocks],
         "zeros": featurize(blocks, lines, np.zeros(len(blocks))),
@@ -79,7 +82,7 @@ def _differences(reference: list[dict[str, Any]], current: list[dict[str, Any]])
     problems = []
     if len(reference) != len(current):
         problems.append(f"{len(reference)} reference pages, {len(current)} now")
-    for number, (old, new) in enumerate(zip(reference, current)):
+    for number, (old, new) in enumerate(zip(reference, current, strict=False)):
         for key in ("zeros", "scored"):
             same = old[key].dtype == new[key].dtype and np.array_equal(old[key], new[key])
             if not same:
@@ -91,7 +94,9 @@ def _differences(reference: list[dict[str, Any]], current: list[dict[str, Any]])
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     action = parser.add_mutually_exclusive_group(required=True)
     action.add_argument("--save", type=Path, help="write the reference to this file")
     action.add_argument("--compare", type=Path, help="compare against this reference file")
