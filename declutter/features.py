@@ -14,7 +14,7 @@ from collections import Counter
 import numpy as np
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from declutter.lexicon import CHROME_WORDS_RE, DATE_RE, META_LEAD_RE, SECTION_END_RE
+from declutter.lexicon import CHROME_WORDS_RE, META_LEAD_RE, SECTION_END_RE, has_date
 from declutter.segmenter import Block
 
 FEATURE_VERSION = 3
@@ -223,7 +223,7 @@ def own_features(block: Block, lines: list[str]) -> list[float]:
         float(bool(BULLET_RE.match(stripped))),
         min(10, len(SEPARATOR_RE.findall(text))),
         float(bool(URL_RE.search(text))),
-        float(bool(DATE_RE.search(head))),
+        float(has_date(head)),
         float(bool(META_LEAD_RE.match(text))),
         min(5, len(CHROME_WORDS_RE.findall(head))) if short else 0.0,
         float(short and bool(SECTION_END_RE.match(text))),

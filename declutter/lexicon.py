@@ -88,15 +88,25 @@ WEEKDAYS = (
     r"jeudi|vendredi|samedi|dimanche"
 )
 _MONTHS = by_first_character(MONTHS)
+# A weekday name: the one kind of date without a digit.
+WEEKDAY_RE = re.compile(rf"\b(?:{by_first_character(WEEKDAYS)})\b", re.IGNORECASE)
 # Every date starts with a digit or a month or weekday name: the lookahead skips other positions.
 DATE_RE = re.compile(
     rf"(?=[\d{first_characters(MONTHS)}{first_characters(WEEKDAYS)}])(?:"
     rf"\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b\d{{4}}[./-]\d{{1,2}}[./-]\d{{1,2}}\b|"
     rf"\b\d{{1,2}}:\d{{2}}\b|\d{{4}}年\d{{1,2}}月|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|"
-    rf"\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b(?:{by_first_character(WEEKDAYS)})\b|"
+    rf"\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|{WEEKDAY_RE.pattern}|"
     rf"\b\d+\s+(?:hours?|minutes?|days?|mins?)\s+ago\b)",
     re.IGNORECASE,
 )
+_DIGIT_RE = re.compile(r"\d")
+
+
+def has_date(text: str) -> bool:
+    """Whether ``DATE_RE`` finds a date in the text (without a digit only a weekday can match)."""
+    return bool(DATE_RE.search(text) if _DIGIT_RE.search(text) else WEEKDAY_RE.search(text))
+
+
 # Words that introduce a byline or a date stamp.
 META_LEAD_RE = re.compile(
     r"^\W*(?:by|von|par|por|door|di|作者|记者|published|updated|posted|last updated|modified|"

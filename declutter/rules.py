@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from declutter.document import RULE_PREFIX, Verdict
 from declutter.features import word_count
 from declutter.labels import Label
-from declutter.lexicon import DATE_RE, MONTHS, SECTION_END_RE, WEEKDAYS
+from declutter.lexicon import MONTHS, SECTION_END_RE, WEEKDAYS, has_date
 from declutter.segmenter import Block
 
 _I = re.IGNORECASE
@@ -306,7 +306,7 @@ def is_section_end(text: str) -> bool:
 
 def is_date_line(text: str) -> bool:
     """Whether the block is a short line made of a date (and time)."""
-    return len(text.split()) <= 8 and bool(DATE_RE.search(text))
+    return len(text.split()) <= 8 and has_date(text)
 
 
 def has_time(text: str) -> bool:

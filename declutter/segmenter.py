@@ -65,6 +65,8 @@ def segment(lines: list[str], unwrap: bool | None = None) -> list[Block]:
     width = wrap_width(lines) if unwrap is not False else None
     if unwrap and width is None:
         width = max((len(line.rstrip()) for line in lines), default=0)
+    if not width:  # nothing continues a line: every non-blank line is a block of its own
+        return [Block(index, index + 1, text) for index, line in enumerate(lines) if (text := line.strip())]
     blocks: list[Block] = []
     start: int | None = None
     for index, line in enumerate(lines):
