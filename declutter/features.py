@@ -197,7 +197,7 @@ def own_features(block: Block, lines: list[str]) -> list[float]:
     tokens = TOKEN_RE.findall(text)
     head_tokens = tokens if len(text) <= RATIO_PREFIX else TOKEN_RE.findall(head)
     cjk = len(CJK_RE.findall(text))
-    words = len(tokens) + 0.5 * cjk
+    words = len(tokens) + 0.5 * cjk  # word_count(text), from the counts made once here
     upper, title, digits, punct, avg = _ratios(head, head_tokens)
     ends_sentence = bool(TERMINAL_RE.search(text))
     short = words <= 8

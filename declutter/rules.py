@@ -44,7 +44,10 @@ class Rule:
 def first_match(rules: tuple[Rule, ...], text: str) -> Rule | None:
     """The first of ``rules`` that fires on the block text, if any (its words counted once)."""
     words = len(text.split())
-    return next((rule for rule in rules if rule.fires(text, words)), None)
+    for rule in rules:
+        if words <= rule.max_words and rule.pattern.search(text):  # Rule.fires, inlined: a hot loop
+            return rule
+    return None
 
 
 CHROME_RULES = (

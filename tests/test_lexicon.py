@@ -1,0 +1,59 @@
+"""lexicon: word-list regexes regrouped for speed match exactly what the plain alternations match."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from declutter.lexicon import (
+    CHROME_WORDS,
+    DATE_RE,
+    MONTHS,
+    WEEKDAYS,
+    alternatives,
+    by_first_character,
+    first_characters,
+    has_date,
+)
+
+SAMPLES = [
+    "",
+    "Advertisement",
+    "SHARE this on Facebook and Twitter",
+    "Sign up for our newsletter; log in or LogIn; e-mail or email",
+    "Published Mon, 6 Jan 2024 04:58 | 3 hours ago | 2024年5月",
+    "Dienstag, 12. März 2024 / mardi 5 décembre / martes 3 de marzo",
+    "ſubscribe Kelvin \u212a Sharing homeless shareholders",
+    "No date here at all, just words.",
+]
+
+
+def test_alternatives_split_at_the_top_level_only() -> None:
+    assert alternatives(r"jan(?:uary)?|may|tue(?:s(?:day)?)?|a\|b") == [
+        "jan(?:uary)?",
+        "may",
+        "tue(?:s(?:day)?)?",
+        r"a\|b",
+    ]
+    assert first_characters("mon|Tue|march") == "Tm"
+
+
+@pytest.mark.parametrize("words", [CHROME_WORDS, MONTHS, WEEKDAYS])
+@pytest.mark.parametrize("text", SAMPLES)
+def test_grouped_alternation_finds_the_same_matches(words: str, text: str) -> None:
+    plain = re.compile(f"(?:{words})", re.IGNORECASE)
+    grouped = re.compile(f"(?:{by_first_character(words)})", re.IGNORECASE)
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_alternatives_must_start_with_a_literal() -> None:
+    with pytest.raises(ValueError, match="literal"):
+        by_first_character(r"a?b|c")
+    with pytest.raises(ValueError, match="literal"):
+        by_first_character(r"(?:x)|y")
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_has_date_agrees_with_the_date_regex(text: str) -> None:
+    assert has_date(text) == bool(DATE_RE.search(text))
