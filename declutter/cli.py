@@ -13,10 +13,10 @@ from typing import Any, TextIO
 
 from declutter.errors import DeclutterError
 from declutter.pipeline import Declutter
-from declutter.settings import Settings
+from declutter.settings import INPUT_KINDS, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-INPUT_SUFFIXES = (".txt", ".text", ".dump")
+INPUT_SUFFIXES = (".txt", ".text", ".dump", ".html", ".htm")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +35,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     clean.add_argument("--model", type=Path, help="model file (its manifest must sit beside it)")
     clean.add_argument("--rules-only", action="store_true", help="no model: named rules alone")
+    clean.add_argument(
+        "--input", choices=INPUT_KINDS, default="auto", help="html or text (default: tell by the content)"
+    )
+    clean.add_argument("--encoding", help="the inputs' encoding, tried first (e.g. from an HTTP header)")
 
     train = commands.add_parser("train", help="train the model on the corpus")
     train.add_argument("--corpus", type=Path, help="corpus directory (default: ../shared/corpus)")
@@ -53,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--split", default="dev")
     evaluate.add_argument(
         "--renderer", default="chromium", help="chromium (the corpus dumps) or lxml, lxml-wrap72"
+    )
+    evaluate.add_argument(
+        "--input",
+        choices=("text", "html"),
+        default="text",
+        help="text: declutter reads the renderer's dump; html: it reads the page's HTML",
     )
     evaluate.add_argument("--model", type=Path)
     evaluate.add_argument("--threshold", type=_probability)
@@ -142,7 +152,7 @@ def _output_name(source: str, path: Path | None, roots: Sequence[str]) -> Path:
 def _clean(args: argparse.Namespace) -> int:
     inputs = list(dict.fromkeys(_expand(args.paths)))
     if not inputs:
-        print("declutter: error: no input files (.txt, .text, .dump) found", file=sys.stderr)
+        print("declutter: error: no input files (.txt, .text, .dump, .html, .htm) found", file=sys.stderr)
         return EXIT_USAGE
     many = len(inputs) > 1 or any(Path(p).is_dir() for p in args.paths if p != "-")
     if many and args.format == "text" and args.output is None:
@@ -153,7 +163,7 @@ def _clean(args: argparse.Namespace) -> int:
         if problem:
             print(f"declutter: error: {problem}", file=sys.stderr)
             return EXIT_USAGE
-    settings = Settings(threshold=args.threshold, rules_only=args.rules_only)
+    settings = Settings(threshold=args.threshold, rules_only=args.rules_only, input=args.input)
     cleaner = Declutter(settings, model_path=args.model)
     failed = 0
     stream: TextIO = sys.stdout
@@ -161,7 +171,7 @@ def _clean(args: argparse.Namespace) -> int:
     records: list[str] = []
     for source, path in inputs:
         try:
-            doc = cleaner.run(_read(source, path), source=source)
+            doc = cleaner.run(_read(source, path), source=source, encoding=args.encoding)
         except (DeclutterError, OSError) as error:
             failed += 1
             print(f"declutter: {source}: {error}", file=sys.stderr)
@@ -227,6 +237,7 @@ def _eval(args: argparse.Namespace) -> int:
         LineSystem,
         TextSystem,
         c4_rules,
+        declutter_html,
         declutter_system,
         evaluate,
         format_table,
@@ -236,15 +247,23 @@ def _eval(args: argparse.Namespace) -> int:
     )
     from declutter.renderers import renderer
 
-    cleaner = Declutter(Settings(threshold=args.threshold), model_path=args.model)
-    line_systems: dict[str, LineSystem] = {"declutter": declutter_system(cleaner)}
+    settings = Settings(threshold=args.threshold, input=args.input, metadata=False)
+    cleaner = Declutter(settings, model_path=args.model)
+    line_systems: dict[str, LineSystem] = {}
     text_systems: dict[str, TextSystem] = {}
+    if args.input == "html":
+        text_systems["declutter"] = declutter_html(cleaner)
+    else:
+        line_systems["declutter"] = declutter_system(cleaner)
     if not args.no_baselines:
         line_systems |= {"keep-all": keep_all, "c4-rules": c4_rules}
         text_systems["trafilatura"] = trafilatura_html
     records = iter_records(args.corpus or default_corpus_dir(), (args.split,))
     results = evaluate(records, renderer(args.renderer), line_systems, text_systems, _progress)
-    print(f"split {args.split}, renderer {args.renderer}; token = AEB 4-gram F1, line = content lines")
+    print(
+        f"split {args.split}, declutter reads {args.input}, renderer {args.renderer} (for text and "
+        "the line baselines); token = AEB 4-gram F1, line = content lines"
+    )
     print(format_table(results))
     if args.json:
         _write_atomic(args.json, json.dumps(to_json(results), indent=2) + "\n")

@@ -38,9 +38,16 @@ class Line:
 
 @dataclass(frozen=True)
 class Document:
-    """The verdicts on a page and its clean text."""
+    """The verdicts on a page and its clean text.
+
+    ``input`` says whether the page was read as ``"text"`` or ``"html"``; an HTML page's lines are
+    those of its innerText-like rendering, and ``metadata`` holds what its markup says (title,
+    author, date, sitename, language, url; None where absent).
+    """
 
     lines: list[Line] = field(default_factory=list)
+    input: str = "text"
+    metadata: dict[str, str | None] = field(default_factory=dict)
 
     def _paragraphs(self, label: Label) -> list[str]:
         """The trimmed text of each paragraph with that label (wrapped lines joined by a space)."""
@@ -88,6 +95,8 @@ class Document:
             "text": self.text,
             "meta": self.meta,
         }
+        if self.metadata:
+            out["metadata"] = dict(self.metadata)
         if lines:
             out["lines"] = [ln.to_dict() for ln in self.lines]
         return out

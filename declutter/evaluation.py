@@ -73,8 +73,18 @@ def declutter_system(cleaner: Declutter) -> LineSystem:
     """declutter as a line system: a line counts as kept when it is title or body."""
 
     def run(record: Record, lines: list[str]) -> list[bool]:
-        doc = cleaner.run("".join(line + "\n" for line in lines))  # split_lines gives these lines back
+        # split_lines gives these lines back; the cleaner's settings should say input="text"
+        doc = cleaner.run("".join(line + "\n" for line in lines))
         return [line.label.is_content for line in doc.lines]
+
+    return run
+
+
+def declutter_html(cleaner: Declutter) -> TextSystem:
+    """declutter on the page's HTML (its settings should say ``input="html"``)."""
+
+    def run(record: Record) -> str:
+        return cleaner.run(record.html).text
 
     return run
 

@@ -17,7 +17,8 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from declutter.lexicon import CHROME_WORDS_RE, META_LEAD_RE, SECTION_END_RE, has_date
 from declutter.segmenter import Block
 
-FEATURE_VERSION = 3
+# 4: the smoother's page context and the refiner (a model of version 3 lacks both).
+FEATURE_VERSION = 4
 
 TOKEN_RE = re.compile(r"\w+")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -240,7 +241,7 @@ def own_features(block: Block, lines: list[str]) -> list[float]:
     ]
 
 
-def _max_span(scores: np.ndarray) -> tuple[int, int]:
+def max_span(scores: np.ndarray) -> tuple[int, int]:
     """The contiguous range [start, end) with the largest sum (Kadane)."""
     best, best_range = -math.inf, (0, 0)
     running, start = 0.0, 0
@@ -299,7 +300,7 @@ def _section_state(own: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _span_features(chars: np.ndarray, prose: np.ndarray, penalty: float) -> list[np.ndarray]:
-    start, end = _max_span(np.where(prose, chars, -penalty))
+    start, end = max_span(np.where(prose, chars, -penalty))
     index = np.arange(len(chars))
     inside = ((index >= start) & (index < end)).astype(float)
     return [

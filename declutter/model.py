@@ -27,7 +27,7 @@ from threadpoolctl import ThreadpoolController
 from declutter.errors import ModelError
 from declutter.features import FEATURE_VERSION, feature_names
 from declutter.labels import Label
-from declutter.smoother import N_CONTEXT, smoothing_features
+from declutter.smoother import N_CONTEXT, refining_features, smoothing_features
 
 MODEL_FILE = "declutter.joblib"
 MANIFEST_SUFFIX = ".manifest.json"
@@ -37,6 +37,7 @@ ESTIMATOR_TYPES: dict[str, type] = {
     "text": SGDClassifier,
     "block": HistGradientBoostingClassifier,
     "smoother": HistGradientBoostingClassifier,
+    "refiner": HistGradientBoostingClassifier,
 }
 
 
@@ -67,14 +68,15 @@ class Model:
         return probabilities[:, 1]
 
     def smooth(self, features: np.ndarray, first: np.ndarray) -> np.ndarray:
-        """Smoothed content probabilities from the features and first-stage probabilities."""
+        """Smoothed content probabilities: the smoother, then the refiner, on the first stage's."""
         if not len(features):
             return np.zeros(0)
         with _single_thread():
-            probabilities: np.ndarray = self.estimators["smoother"].predict_proba(
-                smoothing_features(features, first)
+            smoothed = self.estimators["smoother"].predict_proba(smoothing_features(features, first))[:, 1]
+            refined: np.ndarray = self.estimators["refiner"].predict_proba(
+                refining_features(features, first, smoothed)
             )
-        return probabilities[:, 1]
+        return refined[:, 1]
 
 
 @functools.cache
@@ -185,7 +187,8 @@ def _check_estimators(model_path: Path, estimators: Any) -> dict[str, Any]:
     for name, kind in ESTIMATOR_TYPES.items():
         if type(estimators[name]) is not kind:
             raise ModelError(f"{model_path}: estimator {name!r} is not a {kind.__name__}")
-    expected = {"block": len(feature_names()), "smoother": len(feature_names()) + N_CONTEXT}
+    width = len(feature_names())
+    expected = {"block": width, "smoother": width + N_CONTEXT, "refiner": width + N_CONTEXT + 1}
     for name, count in expected.items():
         if estimators[name].n_features_in_ != count:
             raise ModelError(

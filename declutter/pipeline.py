@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import threading
 from dataclasses import fields
@@ -10,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from declutter import article, model, reader, rules, segmenter, smoother, writer
+from declutter import article, markup, model, reader, rules, segmenter, smoother, writer
 from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX, Document, Verdict
 from declutter.features import featurize, text_inputs
 from declutter.labels import Label
@@ -71,9 +72,29 @@ class Declutter:
             return self.settings.threshold
         return self.model.threshold if self.model else model.DEFAULT_THRESHOLD
 
-    def run(self, raw: str | bytes, source: str = "<input>") -> Document:
-        """Judge every line of a page and assemble its clean text."""
-        lines = segmenter.split_lines(reader.read(raw, source))
+    def run(self, raw: str | bytes, source: str = "<input>", encoding: str | None = None) -> Document:
+        """Judge every line of a page (a text dump or HTML) and assemble its clean text.
+
+        ``encoding`` is what the caller knows of the bytes' encoding (an HTTP header, say); it is
+        passed over when the bytes do not decode with it."""
+        is_html = self._is_html(raw)
+        text = reader.read(raw, source, encoding, html=is_html)
+        if not is_html:
+            return self._judge(text)
+        page = markup.read_page(text, metadata=self.settings.metadata)
+        doc = self._judge(page.text)
+        metadata = dict(page.metadata)
+        if page.metadata and doc.title:  # the headline found in the text, not "Site | Title"
+            metadata["title"] = doc.title
+        return dataclasses.replace(doc, input="html", metadata=metadata)
+
+    def _is_html(self, raw: str | bytes) -> bool:
+        if self.settings.input != "auto":
+            return self.settings.input == "html"
+        return reader.looks_like_html(raw)
+
+    def _judge(self, text: str) -> Document:
+        lines = segmenter.split_lines(text)
         blocks = segmenter.segment(lines, self.settings.unwrap)
         verdicts = self._classify(blocks, lines)
         if self.settings.rules:
@@ -121,11 +142,11 @@ def _shipped_model() -> model.Model:
     return model.load()
 
 
-def clean(raw: str | bytes, **options: Any) -> str:
-    """The clean text of a page: the title, a blank line, then the body paragraphs."""
+def clean(raw: str | bytes, encoding: str | None = None, **options: Any) -> str:
+    """The clean text of a page (text dump or HTML): the title, a blank line, then the body."""
     settings = settings_from(options)
     if settings.rules_only:
-        return Declutter(settings).run(raw).text
+        return Declutter(settings).run(raw, encoding=encoding).text
     with _shared_lock:  # the shipped model is loaded and verified once per process
         loaded = _shipped_model()
-    return Declutter.from_model(loaded, settings).run(raw).text
+    return Declutter.from_model(loaded, settings).run(raw, encoding=encoding).text

@@ -1,8 +1,17 @@
-"""Reading raw input: bytes are decoded (BOM, strict UTF-8, then charset detection)."""
+"""Reading raw input: bytes are decoded, and a page is told apart as HTML or plain text.
+
+Bytes are decoded in this order: an encoding the caller passes (e.g. from an HTTP header), a
+byte-order mark, the page's own ``<meta charset>`` (HTML only), strict UTF-8, then charset
+detection. A declared encoding that cannot decode the bytes strictly is passed over, so a page
+declared UTF-8 but written in cp1252 still reads; and bytes that are valid, non-ASCII UTF-8 are
+read as UTF-8 whatever legacy charset is declared (a page declared ISO-8859-1 by a server default
+is usually UTF-8, and real legacy text is almost never valid UTF-8 by chance).
+"""
 
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -24,14 +33,124 @@ PREFERRED_LEGACY = "cp1252"
 CHAOS_TIE = 0.01
 
 
-def decode(raw: bytes, source: str = "<input>") -> str:
-    """Decode bytes to text: BOM, then strict UTF-8, then charset-normalizer's best guess."""
-    for bom, encoding in BOMS:
+# How far into a page to look for its <meta charset> (the HTML standard's prescan reads 1024 bytes;
+# real pages put long scripts before it, so more is read).
+CHARSET_PRESCAN = 4096
+META_CHARSET_RE = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.+-]+)", re.IGNORECASE)
+# Declared names decoded as the superset browsers use (WHATWG Encoding): GB2312 pages are often
+# really GBK or GB18030, and Latin-1 pages windows-1252. A declared UTF-16 in a meta tag is
+# impossible (the tag would not be ASCII-readable) and is read as UTF-8, as browsers do.
+ENCODING_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "l1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-9": "cp1254",
+    "tis-620": "cp874",
+    "shift_jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "euc-kr": "cp949",
+    "utf-16": "utf-8",
+    "utf-16le": "utf-8",
+    "utf-16be": "utf-8",
+}
+# A sample of this many characters decides whether a page is HTML.
+SNIFF_CHARS = 4096
+# A page opening with a doctype or one of the document's tags is HTML. So is one that opens with
+# any other tag or comment and has a document tag, or at least HTML_MIN_TAGS common tags, early on
+# (pages saved with a wrapper element or a leading script, fragments). A text dump that quotes tags
+# (a tutorial's innerText, say) does not open with one and stays text.
+HTML_START_RE = re.compile(
+    r"^[\s\ufeff]*(?:<!--.*?-->\s*|<\?xml[^>]*>\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+DOCUMENT_TAG_RE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+HTML_TAG_RE = re.compile(r"</?(?:p|div|span|a|br|li|ul|td|tr|table|h[1-6]|img|section|article)\b[^>]*>", re.I)
+HTML_MIN_TAGS = 5
+# How far to look for a document tag in a page that opens with another tag.
+DOCUMENT_TAG_CHARS = 65536
+
+
+def looks_like_html(raw: str | bytes) -> bool:
+    """Whether a page is HTML rather than plain text (decided on its first characters)."""
+    head = _sniff_sample(raw[:DOCUMENT_TAG_CHARS]) if isinstance(raw, bytes) else raw[:DOCUMENT_TAG_CHARS]
+    if HTML_START_RE.match(head):
+        return True
+    if not head.lstrip(" \t\r\n\ufeff").startswith("<"):
+        return False
+    return bool(DOCUMENT_TAG_RE.search(head)) or len(HTML_TAG_RE.findall(head[:SNIFF_CHARS])) >= HTML_MIN_TAGS
+
+
+def _sniff_sample(head: bytes) -> str:
+    """The first bytes as text, well enough to look for tags."""
+    for bom, name in BOMS:
+        if head.startswith(bom):
+            return head.decode(name, errors="ignore")
+    if head.count(0) > MAX_NUL_SHARE * len(head):  # UTF-16 without BOM (or binary)
+        codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        return head.decode(codec, errors="ignore")
+    return head.decode("latin-1")
+
+
+def codec_name(label: str) -> str | None:
+    """The Python codec for an encoding label (with the browsers' supersets), or None."""
+    name = label.strip().lower()
+    name = ENCODING_ALIASES.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def declared_charset(raw: bytes) -> str | None:
+    """The codec named by the page's ``<meta charset>`` or ``http-equiv`` tag, if any."""
+    match = META_CHARSET_RE.search(raw[:CHARSET_PRESCAN])
+    return codec_name(match.group(1).decode("ascii")) if match else None
+
+
+def _strict(raw: bytes, encoding: str | None) -> str | None:
+    """The bytes decoded with a declared encoding, or None when it cannot decode them."""
+    codec = codec_name(encoding) if encoding is not None else None
+    if codec is None:
+        return None
+    if not codec.startswith("utf") and not raw.isascii() and 0 not in raw:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def decode(
+    raw: bytes,
+    source: str = "<input>",
+    encoding: str | None = None,
+    html: bool = False,
+) -> str:
+    """Decode bytes to text: the caller's encoding, BOM, ``<meta charset>`` (``html``), strict
+    UTF-8, then charset-normalizer's best guess."""
+    text = _strict(raw, encoding)
+    if text is not None:
+        return text
+    for bom, name in BOMS:
         if raw.startswith(bom):
             try:
-                return raw.decode(encoding)
+                return raw.decode(name)
             except UnicodeDecodeError as error:
-                raise InputError(f"{source}: has a {encoding} byte-order mark but {error}") from error
+                raise InputError(f"{source}: has a {name} byte-order mark but {error}") from error
+    text = _strict(raw, declared_charset(raw)) if html else None
+    if text is not None:
+        return text
     if raw.count(0) > MAX_NUL_SHARE * len(raw):
         return _decode_nul_bytes(raw, source)
     try:
@@ -63,10 +182,10 @@ def _decode_nul_bytes(raw: bytes, source: str) -> str:
     raise InputError(f"{source}: looks binary (NUL bytes), not a text or HTML page")
 
 
-def read(raw: str | bytes, source: str = "<input>") -> str:
+def read(raw: str | bytes, source: str = "<input>", encoding: str | None = None, html: bool = False) -> str:
     """The input as text (bytes decoded; str passed through untouched)."""
     if isinstance(raw, bytes):
-        text = decode(raw, source)
+        text = decode(raw, source, encoding, html)
     elif isinstance(raw, str):
         text = raw
     else:

@@ -13,7 +13,7 @@ from typing import Any
 import lxml.etree as etree
 import lxml.html
 
-__all__ = ["parse_html", "render_text"]
+__all__ = ["parse_html", "render_text", "render_tree"]
 
 
 def _tags(names: str) -> frozenset[str]:
@@ -337,10 +337,15 @@ def _walk(root: lxml.html.HtmlElement, skip_tags: frozenset[str], skip_aria_hidd
 
 def render_text(html: str, wrap: int | None = None, *, chromium_like: bool = False) -> str:
     """Render HTML to innerText-like text, hard-wrapped at ``wrap`` columns if given."""
+    return render_tree(parse_html(html), wrap, chromium_like=chromium_like)
+
+
+def render_tree(root: lxml.html.HtmlElement, wrap: int | None = None, *, chromium_like: bool = False) -> str:
+    """Render a parsed page (see :func:`parse_html`) to innerText-like text."""
     # chromium_like: also show <noscript>/<object> fallback and aria-hidden content, as
     # headless Chromium with JavaScript and plugins off does.
     skip_tags = _SKIP_TAGS_CHROMIUM if chromium_like else _SKIP_TAGS
-    text = "".join(_walk(parse_html(html), skip_tags, not chromium_like))
+    text = "".join(_walk(root, skip_tags, not chromium_like))
     text = _SPACES_RE.sub(" ", text)
     text = _TAB_RE.sub("\t", text)
     text = _BREAKS_RE.sub(_break_run, text)

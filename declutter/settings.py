@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+INPUT_KINDS = ("auto", "html", "text")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -17,6 +19,9 @@ class Settings:
     ``smooth``: revise each line from its neighbours' probabilities (the sequence smoother).
     ``rules``: apply the named chrome rules after the model (the headline, standfirst and
     metadata rules always run: they decide labels, not what is content).
+    ``input``: ``"auto"`` tells HTML from a text dump by its first characters; ``"html"`` or
+    ``"text"`` says which it is.
+    ``metadata``: read an HTML page's metadata (title, author, date, site, language, URL).
     """
 
     threshold: float | None = None
@@ -24,8 +29,12 @@ class Settings:
     unwrap: bool | None = None
     smooth: bool = True
     rules: bool = True
+    input: str = "auto"
+    metadata: bool = True
 
     def __post_init__(self) -> None:
+        if self.input not in INPUT_KINDS:
+            raise ValueError(f"input must be one of {', '.join(INPUT_KINDS)}, got {self.input!r}")
         if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be within [0, 1], got {self.threshold!r}")
         if self.rules_only and not self.rules:

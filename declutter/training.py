@@ -21,7 +21,7 @@ from declutter.model import DEFAULT_THRESHOLD, MODEL_FILE, Model, load, save, wr
 from declutter.renderers import renderer
 from declutter.segmenter import Block, segment, split_lines
 from declutter.settings import Settings
-from declutter.smoother import smoothing_features
+from declutter.smoother import refining_features, smoothing_features
 
 SEED = 20261121
 # Folds for the out-of-fold scores that the next stage trains on (so it learns from honest inputs).
@@ -136,15 +136,39 @@ def _oof_text_scores(docs: list[Example], folds: list[tuple[np.ndarray, np.ndarr
 
 @dataclass
 class Fitted:
-    """The three stock sklearn estimators of a trained declutter model."""
+    """The four stock sklearn estimators of a trained declutter model."""
 
     text: SGDClassifier
     block: HistGradientBoostingClassifier
     smoother: HistGradientBoostingClassifier
+    refiner: HistGradientBoostingClassifier
+
+
+def _stack(
+    inputs: list[np.ndarray],
+    docs: list[Example],
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    progress: Callable[[str], None],
+    name: str,
+) -> tuple[HistGradientBoostingClassifier, list[np.ndarray]]:
+    """Fit a gradient-boosting stage on every page and return it with its out-of-fold probabilities."""
+    oof: list[np.ndarray] = [np.zeros(0)] * len(docs)
+    for train_idx, test_idx in folds:
+        model = new_block_model().fit(
+            np.vstack([inputs[i] for i in train_idx]),
+            np.concatenate([docs[i].labels for i in train_idx]),
+            sample_weight=_weights(docs, train_idx),
+        )
+        for i in test_idx:
+            oof[i] = model.predict_proba(inputs[i])[:, 1]
+        progress(f"{name}: fold done")
+    final = new_block_model().fit(np.vstack(inputs), _concat_labels(docs), sample_weight=_weights(docs))
+    progress(f"{name} fitted")
+    return final, oof
 
 
 def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None) -> Fitted:
-    """Fit text model, block classifier and smoother, each next stage on out-of-fold inputs."""
+    """Fit text model, block classifier, smoother and refiner, each next stage on out-of-fold inputs."""
     from scipy.sparse import vstack
 
     folds = _fold_indices(docs)
@@ -160,25 +184,14 @@ def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None) -
     feats = [
         featurize(d.blocks, d.lines, s) for d, s in zip(docs, _split_rows(text_scores, docs), strict=True)
     ]
-    oof = np.zeros(len(y))
-    rows = _split_rows(np.arange(len(y)), docs)
-    for train_idx, test_idx in folds:
-        model = new_block_model().fit(
-            np.vstack([feats[i] for i in train_idx]),
-            np.concatenate([docs[i].labels for i in train_idx]),
-            sample_weight=_weights(docs, train_idx),
-        )
-        for i in test_idx:
-            oof[rows[i]] = model.predict_proba(feats[i])[:, 1]
-        progress("block model: fold done")
-    block_model = new_block_model().fit(np.vstack(feats), y, sample_weight=_weights(docs))
-    progress("block model fitted")
-    smooth_x = np.vstack(
-        [smoothing_features(f, p) for f, p in zip(feats, _split_rows(oof, docs), strict=True)]
-    )
-    smoother = new_block_model().fit(smooth_x, y, sample_weight=_weights(docs))
-    progress("smoother fitted")
-    return Fitted(text_model, block_model, smoother)
+    block_model, first = _stack(feats, docs, folds, progress, "block model")
+    smooth_x = [smoothing_features(f, p) for f, p in zip(feats, first, strict=True)]
+    smoother, smoothed = _stack(smooth_x, docs, folds, progress, "smoother")
+    del smooth_x
+    refine_x = [refining_features(f, p, q) for f, p, q in zip(feats, first, smoothed, strict=True)]
+    refiner = new_block_model().fit(np.vstack(refine_x), y, sample_weight=_weights(docs))
+    progress("refiner fitted")
+    return Fitted(text_model, block_model, smoother, refiner)
 
 
 def as_model(fitted: Fitted, path: Path = Path(MODEL_FILE)) -> Model:
@@ -203,7 +216,7 @@ THRESHOLD_GRID = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85)
 
 
 def _estimators(fitted: Fitted) -> dict[str, object]:
-    return {"text": fitted.text, "block": fitted.block, "smoother": fitted.smoother}
+    return {name: getattr(fitted, name) for name in ("text", "block", "smoother", "refiner")}
 
 
 def _dev_scores(
@@ -216,7 +229,8 @@ def _dev_scores(
     records = list(itertools.islice(iter_records(corpus_dir, (CHOICE_SPLIT,)), limit))
     out = {}
     for threshold in thresholds:
-        cleaner = Declutter.from_model(dataclasses.replace(model, threshold=threshold), Settings())
+        settings = Settings(input="text")  # the dev dumps are text, whatever they quote
+        cleaner = Declutter.from_model(dataclasses.replace(model, threshold=threshold), settings)
         results = evaluate(records, chromium, {"declutter": declutter_system(cleaner)}, {})
         out[threshold] = to_json(results)["declutter"]
     return out

@@ -118,3 +118,40 @@ def test_out_of_range_threshold_is_a_usage_error(pages: Path) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["clean", str(pages / "a.txt"), "--threshold", "1.5"])
     assert exit_info.value.code == 2
+
+
+def _html_page(body: str, charset: str = "utf-8") -> str:
+    nav = "".join(f"<li><a href='/{w}'>{w}</a></li>" for w in ("Home", "World", "Business", "Sport"))
+    paragraphs = "".join(f"<p>{line}</p>" for line in body.split("\n"))
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="{charset}"><title>Site | Story</title></head>'
+        f"<body><nav><ul>{nav}</ul></nav><article>{paragraphs}</article></body></html>"
+    )
+
+
+def test_html_file_is_read_as_html_and_metadata_goes_to_jsonl(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixture = load_fixture(SEEDS[1])
+    body = "\n".join(
+        ln.strip() for ln, lb in zip(fixture.lines, fixture.labels, strict=True) if lb and lb.is_content
+    )
+    page = tmp_path / "story.html"
+    page.write_bytes(_html_page(body, charset="windows-1252").encode("cp1252", errors="replace"))
+    assert main(["clean", "--format", "jsonl", str(page)]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert (
+        record["title"].startswith("Exclusive-US intelligence") and "WASHINGTON (Reuters)" in record["body"]
+    )
+    assert set(record["metadata"]) >= {"title", "author", "date", "sitename", "language", "url"}
+    assert main(["clean", "--input", "text", "--format", "jsonl", "--lines", str(page)]) == 0
+    as_text = json.loads(capsys.readouterr().out)  # read as a text dump: its one line is the markup
+    assert as_text["lines"][0]["text"].startswith("<!DOCTYPE html>") and "metadata" not in as_text
+
+
+def test_encoding_flag_is_tried_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "Η κυβέρνηση ανακοίνωσε σήμερα νέα μέτρα για την οικονομία και τις συντάξεις των πολιτών."
+    page = tmp_path / "greek.html"
+    page.write_bytes(_html_page(f"{text}\n{text} Δεύτερη παράγραφος.").encode("cp1253"))
+    assert main(["clean", "--encoding", "cp1253", str(page)]) == 0
+    assert "κυβέρνηση" in capsys.readouterr().out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
 from conftest import EDGES, SEEDS, load_fixture
 
@@ -146,3 +148,75 @@ def test_hard_wrapped_title_and_paragraphs_come_back_whole(cleaner: Declutter) -
     doc = cleaner.run("\n".join(wrapped))
     assert doc.title == fixture.lines[0].strip()
     assert doc.body.split("\n")[0] == fixture.lines[4].strip()
+
+
+SEED_TITLE = (
+    "Exclusive-US intelligence confirms Islamic State’s Afghanistan branch behind Iran blasts -sources"
+)
+
+
+def _seed_article_html(wrap: str = "{}", head: str = "") -> tuple[str, list[str]]:
+    """Seed 001 as an HTML page: its chrome lines as navigation, title as <h1>, body as <p>s."""
+    fixture = load_fixture("001_88eb3040462baa40.txt")
+    labelled = [(ln.strip(), lb) for ln, lb in zip(fixture.lines, fixture.labels, strict=True) if lb]
+    chrome = [ln for ln, lb in labelled if lb is Label.CHROME][:8]
+    title = next(ln for ln, lb in labelled if lb is Label.TITLE)
+    body = [ln for ln, lb in labelled if lb is Label.BODY]
+    nav = "".join(f'<li><a href="/s{i}">{escape(t)}</a></li>' for i, t in enumerate(chrome))
+    paragraphs = "".join(f"<p>{escape(p)}</p>" for p in body)
+    article = wrap.format(f"<h1>{escape(title)}</h1>{paragraphs}")
+    page = f"<!DOCTYPE html><html><head>{head}</head><body><nav><ul>{nav}</ul></nav>{article}</body></html>"
+    return page, body
+
+
+def test_html_page_gives_its_article(cleaner: Declutter) -> None:
+    page, body = _seed_article_html(head='<meta name="author" content="Jonathan Landay">')
+    doc = cleaner.run(page)
+    assert doc.input == "html"
+    assert doc.title == SEED_TITLE
+    assert doc.metadata["title"] == doc.title and doc.metadata["author"] == "Jonathan Landay"
+    kept = doc.body.split("\n")
+    assert sum(p in kept for p in body) >= 0.9 * len(body)
+    assert declutter.clean(page.encode("utf-8")) == doc.text
+
+
+def test_html_nested_300_levels_keeps_its_article(cleaner: Declutter) -> None:
+    page, body = _seed_article_html(wrap="<div>" * 300 + "{}" + "</div>" * 300)
+    kept = cleaner.run(page).body.split("\n")
+    assert sum(p in kept for p in body) >= 0.9 * len(body)
+
+
+@pytest.mark.parametrize(
+    "head", ["<title>Unclosed title", "<title>t</title></head></html><body>"], ids=["title", "html-end"]
+)
+def test_html_page_that_libxml2_drops_keeps_its_article(cleaner: Declutter, head: str) -> None:
+    page, body = _seed_article_html()
+    broken = page.replace("<head></head><body>", f"<head>{head}")
+    kept = cleaner.run(broken).body.split("\n")
+    assert sum(p in kept for p in body) >= 0.9 * len(body)
+
+
+def test_html_page_misdeclared_as_utf8_decodes(cleaner: Declutter) -> None:
+    page, _ = _seed_article_html(head='<meta charset="utf-8">')
+    page = page.replace("</h1>", "</h1><p>Le ministère a annoncé une réforme générale à Besançon.</p>")
+    doc = cleaner.run(page.encode("cp1252", errors="replace"))
+    text = "\n".join(line.text for line in doc.lines)
+    assert "Le ministère a annoncé une réforme générale à Besançon." in text
+    assert "\ufffd" not in text and "Ã" not in text
+
+
+def test_navigation_only_html_page_has_no_body(cleaner: Declutter) -> None:
+    links = "".join(f'<li><a href="/{w.lower()}">{w}</a></li>' for w in NAV_WORDS)
+    page = f"<html><body><header><ul>{links}</ul></header><footer>© 2024 The Ledger</footer></body></html>"
+    assert cleaner.run(page).body == ""
+
+
+def test_input_setting_overrides_the_guess() -> None:
+    page = "<html><body><p>One paragraph of an article that is long enough to keep.</p></body></html>"
+    doc = Declutter(Settings(input="text", rules_only=True)).run(page)
+    assert doc.input == "text" and doc.lines[0].text == page
+    with pytest.raises(ValueError, match="input"):
+        Settings(input="pdf")
+
+
+NAV_WORDS = ["Home", "News", "World", "Business", "Sport", "Culture", "Weather", "Contact", "About us"]

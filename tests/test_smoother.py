@@ -5,17 +5,52 @@ from __future__ import annotations
 import numpy as np
 
 from declutter.document import Verdict
+from declutter.features import feature_names
 from declutter.labels import Label
 from declutter.segmenter import segment
-from declutter.smoother import N_CONTEXT, probability_context, revise_short_blocks
+from declutter.smoother import (
+    N_CONTEXT,
+    N_PAGE_CONTEXT,
+    N_PROBABILITY_CONTEXT,
+    page_context,
+    probability_context,
+    refining_features,
+    revise_short_blocks,
+    smoothing_features,
+)
 
 
 def test_probability_context_shape_and_neighbours() -> None:
     p = np.array([0.1, 0.9, 0.8, 0.2])
     context = probability_context(p, np.array([0.0, 1.0, 1.0, 0.0]))
-    assert context.shape == (4, N_CONTEXT)
+    assert context.shape == (4, N_PROBABILITY_CONTEXT)
     assert context[1, 0] == 0.9
     assert context[0, 1:6].tolist() == [-1.0] * 5  # nothing before the first block
+
+
+def test_page_context_finds_the_main_span_and_runs() -> None:
+    # a teaser, an unsure paragraph, two confident paragraphs around a 2-word subheading, a footer
+    p = np.array([0.6, 0.1, 0.9, 0.3, 0.8, 0.1])
+    words = np.array([8.0, 20.0, 40.0, 2.0, 50.0, 5.0])
+    context = page_context(p, words)
+    assert context.shape == (6, N_PAGE_CONTEXT)
+    assert context[:, 0].tolist() == [0.6, 0.0, 1.0, 0.4, 0.8, 0.2]  # rank within the page
+    assert np.allclose(context[:, 1], p - 0.9)  # gap to the page's top probability
+    inside_strict = context[:, 3 + 4 * 2]  # inside the main span at level 0.7
+    assert inside_strict.tolist() == [0.0, 0.0, 1.0, 1.0, 1.0, 0.0]
+    largest_run = context[:, -1]  # the subheading does not break the run
+    assert largest_run.tolist() == [0.0, 0.0, 1.0, 1.0, 1.0, 0.0]
+    assert context[0, -3] == 8.0 / 90.0  # the teaser's run against the largest
+
+
+def test_stage_inputs_have_the_widths_the_model_checks() -> None:
+    features = np.zeros((3, len(feature_names())), dtype=np.float32)
+    first, smoothed = np.array([0.2, 0.9, 0.4]), np.array([0.1, 0.95, 0.5])
+    assert smoothing_features(features, first).shape == (3, len(feature_names()) + N_CONTEXT)
+    refined = refining_features(features, first, smoothed)
+    assert refined.shape == (3, len(feature_names()) + N_CONTEXT + 1)
+    assert refined[:, -1].tolist() == [np.float32(v) for v in first]
+    assert page_context(np.zeros(0), np.zeros(0)).shape == (0, N_PAGE_CONTEXT)
 
 
 def test_unsure_subheading_between_kept_paragraphs_is_kept() -> None:

@@ -1,0 +1,50 @@
+"""markup: an HTML page becomes innerText-like lines plus its metadata."""
+
+from __future__ import annotations
+
+from declutter.markup import METADATA_FIELDS, read_page
+
+PAGE = """<!DOCTYPE html>
+<html lang="en-GB"><head>
+<title>Seal pups counted | The Northern Ledger</title>
+<meta property="og:site_name" content="The Northern Ledger">
+<meta name="author" content="Tom Ellery">
+<meta property="article:published_time" content="2023-12-14T09:00:00Z">
+<link rel="canonical" href="https://ledger.example/science/seal-pups">
+<script>var hidden = "never shown";</script><style>p { color: red }</style>
+</head><body>
+<nav><a href="/">Home</a> <a href="/science">Science</a></nav>
+<h1>Rangers count record number of grey seal pups</h1>
+<p>A record 2,981 grey seal pups were born on the islands this season.</p>
+<div hidden>Hidden promo</div><div style="display: none">Also hidden</div>
+<template><p>Template text</p></template>
+</body></html>"""
+
+
+def test_page_text_is_what_a_browser_shows() -> None:
+    text = read_page(PAGE).text
+    lines = [line for line in text.split("\n") if line]
+    assert lines[0] == "Home Science"
+    assert "Rangers count record number of grey seal pups" in lines
+    assert "A record 2,981 grey seal pups were born on the islands this season." in lines
+    for hidden in ("never shown", "color: red", "Hidden promo", "Also hidden", "Template text"):
+        assert hidden not in text
+
+
+def test_metadata_is_read_from_the_markup() -> None:
+    metadata = read_page(PAGE).metadata
+    assert set(metadata) == set(METADATA_FIELDS)
+    assert metadata["author"] == "Tom Ellery"
+    assert metadata["sitename"] == "The Northern Ledger"
+    assert metadata["date"] == "2023-12-14"
+    assert metadata["language"] == "en-GB"
+    assert metadata["url"] == "https://ledger.example/science/seal-pups"
+
+
+def test_metadata_can_be_skipped() -> None:
+    assert read_page(PAGE, metadata=False).metadata == {}
+
+
+def test_a_page_without_metadata_has_none_values() -> None:
+    metadata = read_page("<html><body><p>Just a paragraph.</p></body></html>").metadata
+    assert metadata["author"] is None and metadata["language"] is None
