@@ -93,10 +93,19 @@ def _sniff_sample(head: bytes) -> str:
     for bom, name in BOMS:
         if head.startswith(bom):
             return head.decode(name, errors="ignore")
-    if head.count(0) > MAX_NUL_SHARE * len(head):  # UTF-16 without BOM (or binary)
-        codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
-        return head.decode(codec, errors="ignore")
+    if _many_nuls(head):  # UTF-16 without BOM (or binary)
+        return head.decode(_utf16_byte_order(head), errors="ignore")
     return head.decode("latin-1")
+
+
+def _many_nuls(raw: bytes) -> bool:
+    """Whether the bytes hold more NULs than text in a single-byte or UTF-8 encoding would."""
+    return raw.count(0) > MAX_NUL_SHARE * len(raw)
+
+
+def _utf16_byte_order(raw: bytes) -> str:
+    """UTF-16 without a BOM: little-endian when the NULs sit in the odd bytes (ASCII-heavy text)."""
+    return "utf-16-le" if raw[1::2].count(0) > raw[0::2].count(0) else "utf-16-be"
 
 
 def codec_name(label: str) -> str | None:
@@ -151,7 +160,7 @@ def decode(
     text = _strict(raw, declared_charset(raw)) if html else None
     if text is not None:
         return text
-    if raw.count(0) > MAX_NUL_SHARE * len(raw):
+    if _many_nuls(raw):
         return _decode_nul_bytes(raw, source)
     try:
         return raw.decode("utf-8")
@@ -173,7 +182,7 @@ def _decode_nul_bytes(raw: bytes, source: str) -> str:
     half = len(raw) / 2
     if odd >= UTF16_NUL_SHARE * half > even or even >= UTF16_NUL_SHARE * half > odd:
         try:
-            text = raw.decode("utf-16-le" if odd > even else "utf-16-be")
+            text = raw.decode(_utf16_byte_order(raw))
         except UnicodeDecodeError:
             pass
         else:

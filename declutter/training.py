@@ -162,9 +162,14 @@ def _stack(
         for i in test_idx:
             oof[i] = model.predict_proba(inputs[i])[:, 1]
         progress(f"{name}: fold done")
-    final = new_block_model().fit(np.vstack(inputs), _concat_labels(docs), sample_weight=_weights(docs))
+    final = _fit_all(inputs, docs)
     progress(f"{name} fitted")
     return final, oof
+
+
+def _fit_all(inputs: list[np.ndarray], docs: list[Example]) -> HistGradientBoostingClassifier:
+    """A gradient-boosting stage fitted on every page's rows."""
+    return new_block_model().fit(np.vstack(inputs), _concat_labels(docs), sample_weight=_weights(docs))
 
 
 def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None) -> Fitted:
@@ -189,7 +194,7 @@ def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None) -
     smoother, smoothed = _stack(smooth_x, docs, folds, progress, "smoother")
     del smooth_x
     refine_x = [refining_features(f, p, q) for f, p, q in zip(feats, first, smoothed, strict=True)]
-    refiner = new_block_model().fit(np.vstack(refine_x), y, sample_weight=_weights(docs))
+    refiner = _fit_all(refine_x, docs)
     progress("refiner fitted")
     return Fitted(text_model, block_model, smoother, refiner)
 
@@ -228,8 +233,8 @@ def _dev_scores(
 
     records = list(itertools.islice(iter_records(corpus_dir, (CHOICE_SPLIT,)), limit))
     out = {}
+    settings = Settings(input="text")  # the dev dumps are text, whatever they quote
     for threshold in thresholds:
-        settings = Settings(input="text")  # the dev dumps are text, whatever they quote
         cleaner = Declutter.from_model(dataclasses.replace(model, threshold=threshold), settings)
         results = evaluate(records, chromium, {"declutter": declutter_system(cleaner)}, {})
         out[threshold] = to_json(results)["declutter"]

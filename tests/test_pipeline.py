@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from html import escape
 
 import pytest
@@ -121,14 +122,17 @@ def test_rules_only_runs_without_a_model() -> None:
     assert doc.lines[0].reason == "rule:advertisement" and doc.lines[0].label is Label.CHROME
 
 
+def _hard_wrapped(lines: list[str], width: int) -> str:
+    """The lines as a text dump hard-wrapped at ``width`` columns, blank lines kept."""
+    wrapped: list[str] = []
+    for line in lines:
+        wrapped += textwrap.wrap(line, width) if line.strip() else [""]
+    return "\n".join(wrapped)
+
+
 def test_hard_wrapped_paragraph_is_judged_as_one_block(cleaner: Declutter) -> None:
     fixture = load_fixture(SEEDS[4])
-    import textwrap
-
-    wrapped: list[str] = []
-    for line in fixture.lines:
-        wrapped += textwrap.wrap(line, 72) if line.strip() else [""]
-    doc = cleaner.run("\n".join(wrapped))
+    doc = cleaner.run(_hard_wrapped(fixture.lines, 72))
     by_paragraph: dict[str, set[Label]] = {}
     for line in fixture.lines:
         if len(line) > 72:
@@ -139,13 +143,8 @@ def test_hard_wrapped_paragraph_is_judged_as_one_block(cleaner: Declutter) -> No
 
 
 def test_hard_wrapped_title_and_paragraphs_come_back_whole(cleaner: Declutter) -> None:
-    import textwrap
-
     fixture = load_fixture(SEEDS[1])
-    wrapped: list[str] = []
-    for line in fixture.lines:
-        wrapped += textwrap.wrap(line, 60) if line.strip() else [""]
-    doc = cleaner.run("\n".join(wrapped))
+    doc = cleaner.run(_hard_wrapped(fixture.lines, 60))
     assert doc.title == fixture.lines[0].strip()
     assert doc.body.split("\n")[0] == fixture.lines[4].strip()
 
