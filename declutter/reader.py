@@ -38,8 +38,7 @@ CHAOS_TIE = 0.01
 CHARSET_PRESCAN = 4096
 META_CHARSET_RE = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.+-]+)", re.IGNORECASE)
 # Declared names decoded as the superset browsers use (WHATWG Encoding): GB2312 pages are often
-# really GBK or GB18030, and Latin-1 pages windows-1252. A declared UTF-16 in a meta tag is
-# impossible (the tag would not be ASCII-readable) and is read as UTF-8, as browsers do.
+# really GBK or GB18030, and Latin-1 pages windows-1252.
 ENCODING_ALIASES = {
     "gb2312": "gb18030",
     "gbk": "gb18030",
@@ -57,10 +56,10 @@ ENCODING_ALIASES = {
     "sjis": "cp932",
     "x-sjis": "cp932",
     "euc-kr": "cp949",
-    "utf-16": "utf-8",
-    "utf-16le": "utf-8",
-    "utf-16be": "utf-8",
 }
+# A UTF-16 named in a meta tag is impossible (the tag would not be ASCII-readable): browsers read
+# it as UTF-8. Only the meta tag gets this; a caller's (HTTP) UTF-16 is meant.
+META_UTF16_NAMES = frozenset({"utf-16", "utf-16le", "utf-16be"})
 # A sample of this many characters decides whether a page is HTML.
 SNIFF_CHARS = 4096
 # A page opening with a doctype or one of the document's tags is HTML. So is one that opens with
@@ -121,7 +120,10 @@ def codec_name(label: str) -> str | None:
 def declared_charset(raw: bytes) -> str | None:
     """The codec named by the page's ``<meta charset>`` or ``http-equiv`` tag, if any."""
     match = META_CHARSET_RE.search(raw[:CHARSET_PRESCAN])
-    return codec_name(match.group(1).decode("ascii")) if match else None
+    if match is None:
+        return None
+    label = match.group(1).decode("ascii")
+    return "utf-8" if label.strip().lower() in META_UTF16_NAMES else codec_name(label)
 
 
 def _strict(raw: bytes, encoding: str | None) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from declutter.errors import InputError
-from declutter.reader import codec_name, decode, looks_like_html, read
+from declutter.reader import codec_name, declared_charset, decode, looks_like_html, read
 
 
 def test_str_passes_through_verbatim() -> None:
@@ -73,6 +73,19 @@ def test_utf8_page_declared_legacy_reads_as_utf8(declared: str) -> None:
     page = PAGE.format(meta=f'<meta charset="{declared}">', body=FRENCH)
     assert decode(page.encode("utf-8"), html=True) == page
     assert decode(page.encode("utf-8"), encoding=declared) == page
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16le", "utf-16-be"])
+def test_caller_utf16_is_utf16(encoding: str) -> None:
+    text = "Plain words of a page, sent as UTF-16 by a server that says so."
+    codec = "utf-16-be" if encoding.endswith("be") else "utf-16-le" if encoding.endswith("le") else "utf-16"
+    assert decode(text.encode(codec), encoding=encoding) == text
+
+
+def test_meta_utf16_is_read_as_utf8() -> None:
+    page = PAGE.format(meta='<meta charset="utf-16">', body=FRENCH)
+    assert declared_charset(page.encode("utf-8")) == "utf-8"
+    assert decode(page.encode("utf-8"), html=True) == page
 
 
 def test_cp1252_page_declared_utf8_still_reads() -> None:
