@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
         "--threshold", type=_probability, help="content probability cut-off (default: the model's)"
     )
     clean.add_argument("--model", type=Path, help="model file (its manifest must sit beside it)")
+    clean.add_argument("--html-model", type=Path, help="HTML model file (default: the shipped one)")
     clean.add_argument("--rules-only", action="store_true", help="no model: named rules alone")
     clean.add_argument(
         "--input", choices=INPUT_KINDS, default="auto", help="html or text (default: tell by the content)"
@@ -44,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--corpus", type=Path, help="corpus directory (default: ../shared/corpus)")
     train.add_argument("-o", "--output", type=Path, default=Path("models"))
     train.add_argument("--limit", type=int, help="use only the first N training pages (for a quick try)")
+    train.add_argument(
+        "--input",
+        choices=("text", "html"),
+        default="text",
+        help="text: the text-dump model; html: the HTML model (DOM features, declutter's rendering)",
+    )
     train.add_argument(
         "--rescore",
         type=Path,
@@ -65,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         help="text: declutter reads the renderer's dump; html: it reads the page's HTML",
     )
     evaluate.add_argument("--model", type=Path)
+    evaluate.add_argument("--html-model", type=Path)
     evaluate.add_argument("--threshold", type=_probability)
     evaluate.add_argument("--no-baselines", action="store_true")
     evaluate.add_argument("--json", type=Path, help="also write the scores as JSON here")
@@ -164,7 +172,7 @@ def _clean(args: argparse.Namespace) -> int:
             print(f"declutter: error: {problem}", file=sys.stderr)
             return EXIT_USAGE
     settings = Settings(threshold=args.threshold, rules_only=args.rules_only, input=args.input)
-    cleaner = Declutter(settings, model_path=args.model)
+    cleaner = Declutter(settings, model_path=args.model, html_model_path=args.html_model)
     failed = 0
     stream: TextIO = sys.stdout
     jsonl_path = args.output / "declutter.jsonl" if args.output and args.format == "jsonl" else None
@@ -222,7 +230,7 @@ def _train(args: argparse.Namespace) -> int:
     if args.rescore:
         path = rescore(corpus, args.rescore, log=_log)
     else:
-        path = train_and_save(corpus, args.output, limit=args.limit, log=_log)
+        path = train_and_save(corpus, args.output, limit=args.limit, log=_log, html=args.input == "html")
     print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
 
@@ -248,7 +256,7 @@ def _eval(args: argparse.Namespace) -> int:
     from declutter.renderers import renderer
 
     settings = Settings(threshold=args.threshold, input=args.input, metadata=False)
-    cleaner = Declutter(settings, model_path=args.model)
+    cleaner = Declutter(settings, model_path=args.model, html_model_path=args.html_model)
     line_systems: dict[str, LineSystem] = {}
     text_systems: dict[str, TextSystem] = {}
     if args.input == "html":

@@ -7,6 +7,7 @@ Feature code lives here, outside the pickled model; the model records ``FEATURE_
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -193,7 +194,27 @@ def _head_count(pattern: re.Pattern[str], text: str, count: int) -> int:
 
 def own_features(block: Block, lines: list[str]) -> list[float]:
     """What one block looks like, on its own."""
-    text = block.text
+    looks = text_features(block.text)
+    raw = lines[block.start]
+    return [
+        *looks[:3],
+        block.end - block.start,
+        *looks[3:24],
+        min(20, len(raw) - len(raw.lstrip())),
+        float(block.start > 0 and not lines[block.start - 1].strip()),
+        float(block.end < len(lines) and not lines[block.end].strip()),
+        *looks[24:],
+    ]
+
+
+# Texts whose features are remembered: menu items, share buttons and bylines repeat across a
+# site's pages and within a page, and their features depend on the text alone.
+TEXT_FEATURE_CACHE = 1 << 16
+
+
+@functools.lru_cache(maxsize=TEXT_FEATURE_CACHE)
+def text_features(text: str) -> tuple[float, ...]:
+    """The own features that depend on a block's text alone (see :func:`own_features`)."""
     head = text[:RATIO_PREFIX]
     tokens = TOKEN_RE.findall(text)
     head_tokens = tokens if len(text) <= RATIO_PREFIX else TOKEN_RE.findall(head)
@@ -204,12 +225,10 @@ def own_features(block: Block, lines: list[str]) -> list[float]:
     short = words <= 8
     stripped = text.lstrip()
     first = stripped[:1]
-    raw = lines[block.start]
-    return [
+    return (
         math.log1p(len(text)),
         math.log1p(words),
         _head_count(CJK_RE, text, cjk) / max(1, min(len(text), RATIO_PREFIX)),
-        block.end - block.start,
         float(ends_sentence),
         float(text.endswith(":")),
         min(20, len(SENTENCE_END_RE.findall(text))),
@@ -231,14 +250,11 @@ def own_features(block: Block, lines: list[str]) -> list[float]:
         float(bool(COPYRIGHT_RE.search(text))),
         float(upper > 0.9 and len(text) > 3),
         float(first in "\"“„«'‘"),
-        min(20, len(raw) - len(raw.lstrip())),
-        float(block.start > 0 and not lines[block.start - 1].strip()),
-        float(block.end < len(lines) and not lines[block.end].strip()),
         float(words >= PROSE_MIN_WORDS and ends_sentence),
         min(3, len(CAPTION_RE.findall(head))),
         _caps_words(head, head_tokens),
         float(bool(KICKER_RE.match(text))),
-    ]
+    )
 
 
 def max_span(scores: np.ndarray) -> tuple[int, int]:
@@ -410,6 +426,19 @@ def featurize(blocks: list[Block], lines: list[str], text: np.ndarray) -> np.nda
     own = own_matrix(blocks, lines)
     matrix = np.hstack([own, context_features(blocks, own, text), neighbour_features(own, text)])
     return matrix.astype(np.float32)
+
+
+def featurize_page(
+    blocks: list[Block], lines: list[str], text: np.ndarray, dom: np.ndarray | None
+) -> np.ndarray:
+    """:func:`featurize`, followed by the blocks' DOM features when the page came as HTML
+    (``dom``: the DOM features of each line, see :mod:`declutter.dom`)."""
+    matrix = featurize(blocks, lines, text)
+    if dom is None:
+        return matrix
+    from declutter.dom import block_features
+
+    return np.hstack([matrix, block_features(blocks, dom, [b.text for b in blocks])])
 
 
 # The text model reads only a block's first characters: enough for "Advertisement" or "Share this

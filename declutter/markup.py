@@ -3,15 +3,15 @@ read for their metadata (title, author, date, site, language, canonical URL)."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
-import lxml.html
+import numpy as np
 
+from declutter.dom import render_root
+from declutter.metadata import METADATA_FIELDS, extract
 from declutter.render import parse_html, render_tree
 
-# Metadata fields a Document from HTML carries (None where the page has none).
-METADATA_FIELDS = ("title", "author", "date", "sitename", "language", "url")
+__all__ = ["METADATA_FIELDS", "Page", "read_page"]
 
 
 @dataclass(frozen=True)
@@ -20,29 +20,17 @@ class Page:
 
     text: str
     metadata: dict[str, str | None] = field(default_factory=dict)
+    dom: np.ndarray | None = None  # the DOM features of each line of ``text`` (see declutter.dom)
 
 
-def read_page(html: str, metadata: bool = True) -> Page:
-    """Parse an HTML page (never raising on bad markup) into its text and, if asked, metadata."""
+def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
+    """Parse an HTML page (never raising on bad markup) into its text and, if asked, its
+    metadata and its lines' DOM features."""
     root = parse_html(html)
-    text = render_tree(root)
-    return Page(text, extract_metadata(root) if metadata else {})
-
-
-def extract_metadata(root: lxml.html.HtmlElement) -> dict[str, str | None]:
-    """The page's metadata, by trafilatura's metadata extraction; language from ``<html lang>``."""
-    from trafilatura.metadata import extract_metadata as trafilatura_metadata
-
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # its warnings are not ours to print
-    # extensive=False: a date from the markup, not one guessed from years in the text
-    found = trafilatura_metadata(root, extensive=False)
-    language = root.get("lang") or None
-    values = {
-        "title": found.title,
-        "author": found.author,
-        "date": found.date,
-        "sitename": found.sitename,
-        "language": language.strip() if language else None,
-        "url": found.url,
-    }
-    return {name: values[name] or None for name in METADATA_FIELDS}
+    if dom:
+        rendered = render_root(root)
+        text, lines = rendered.text, rendered.lines
+    else:
+        text, lines = render_tree(root), None
+    # after rendering: trafilatura may edit the tree it reads
+    return Page(text, extract(root) if metadata else {}, lines)

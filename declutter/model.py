@@ -24,12 +24,16 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
 from threadpoolctl import ThreadpoolController
 
+from declutter.dom import DOM_FEATURE_VERSION, dom_feature_names
 from declutter.errors import ModelError
 from declutter.features import FEATURE_VERSION, feature_names
 from declutter.labels import Label
 from declutter.smoother import N_CONTEXT, refining_features, smoothing_features
 
 MODEL_FILE = "declutter.joblib"
+# The HTML model: the same four estimators, trained on declutter's rendering of the corpus HTML
+# with each block's DOM features (see declutter.dom) after the text features.
+HTML_MODEL_FILE = "declutter-html.joblib"
 MANIFEST_SUFFIX = ".manifest.json"
 # Content probability cut-off used when neither the settings nor the manifest give one.
 DEFAULT_THRESHOLD = 0.5
@@ -49,6 +53,11 @@ class Model:
     threshold: float
     manifest: dict[str, Any]
     path: Path
+
+    @property
+    def reads_dom(self) -> bool:
+        """Whether the model was trained on HTML pages and reads their blocks' DOM features."""
+        return bool(self.manifest.get("input") == "html")
 
     def text_scores(self, texts: list[str]) -> np.ndarray:
         """The text model's content probability of each block text."""
@@ -92,15 +101,16 @@ def _single_thread() -> contextlib.AbstractContextManager[object]:
     return limiter
 
 
-def default_model_path() -> Path:
-    """The shipped model: installed as ``declutter.models``, or ``models/`` in a source checkout."""
+def default_model_path(html: bool = False) -> Path:
+    """The shipped model (``html``: the HTML model): installed as ``declutter.models``, or
+    ``models/`` in a source checkout."""
     try:
         import declutter.models as shipped
 
         base = Path(next(iter(shipped.__path__)))
     except (ImportError, StopIteration):
         base = Path(__file__).resolve().parent.parent / "models"
-    return base / MODEL_FILE
+    return base / (HTML_MODEL_FILE if html else MODEL_FILE)
 
 
 def manifest_path(model_path: Path) -> Path:
@@ -170,6 +180,12 @@ def verify(model_path: Path) -> dict[str, Any]:
         problems.append(f"sha256 {actual} != manifest {manifest.get('sha256')}")
     if manifest.get("feature_version") != FEATURE_VERSION:
         problems.append(f"feature version {manifest.get('feature_version')} != code's {FEATURE_VERSION}")
+    if manifest.get("input", "text") not in ("text", "html"):
+        problems.append(f"input {manifest.get('input')!r} is neither 'text' nor 'html'")
+    if manifest.get("input") == "html" and manifest.get("dom_feature_version") != DOM_FEATURE_VERSION:
+        problems.append(
+            f"DOM feature version {manifest.get('dom_feature_version')} != code's {DOM_FEATURE_VERSION}"
+        )
     if manifest.get("labels") != [label.value for label in Label]:
         problems.append(f"labels {manifest.get('labels')} != {[label.value for label in Label]}")
     problems += _version_mismatches(manifest.get("versions", {}))
@@ -181,13 +197,18 @@ def verify(model_path: Path) -> dict[str, Any]:
     return manifest
 
 
-def _check_estimators(model_path: Path, estimators: Any) -> dict[str, Any]:
+def feature_width(html: bool) -> int:
+    """Columns of the block model's input: the text features, then for HTML the DOM features."""
+    return len(feature_names()) + (len(dom_feature_names()) if html else 0)
+
+
+def _check_estimators(model_path: Path, estimators: Any, html: bool) -> dict[str, Any]:
     if not isinstance(estimators, dict) or set(estimators) != set(ESTIMATOR_TYPES):
         raise ModelError(f"{model_path}: expected estimators {sorted(ESTIMATOR_TYPES)}")
     for name, kind in ESTIMATOR_TYPES.items():
         if type(estimators[name]) is not kind:
             raise ModelError(f"{model_path}: estimator {name!r} is not a {kind.__name__}")
-    width = len(feature_names())
+    width = feature_width(html)
     expected = {"block": width, "smoother": width + N_CONTEXT, "refiner": width + N_CONTEXT + 1}
     for name, count in expected.items():
         if estimators[name].n_features_in_ != count:
@@ -207,20 +228,26 @@ def load(model_path: Path | None = None) -> Model:
     except Exception as error:  # joblib/pickle raise many types on corrupt files
         raise ModelError(f"{path}: cannot load: {type(error).__name__}: {error}") from error
     threshold = float(manifest.get("threshold", DEFAULT_THRESHOLD))
-    return Model(_check_estimators(path, estimators), threshold, manifest, path)
+    html = manifest.get("input") == "html"
+    return Model(_check_estimators(path, estimators, html), threshold, manifest, path)
 
 
-def save(estimators: dict[str, Any], directory: Path, threshold: float, extra: dict[str, Any]) -> Path:
+def save(
+    estimators: dict[str, Any], directory: Path, threshold: float, extra: dict[str, Any], html: bool = False
+) -> Path:
     """Write the estimators and their manifest into ``directory``; return the model path."""
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / MODEL_FILE
+    path = directory / (HTML_MODEL_FILE if html else MODEL_FILE)
     joblib.dump(estimators, path, compress=3)
+    dom = {"dom_feature_version": DOM_FEATURE_VERSION} if html else {}
     manifest = {
-        "file": MODEL_FILE,
+        "file": path.name,
         "sha256": sha256(path),
         "size_bytes": path.stat().st_size,
+        "input": "html" if html else "text",
         "feature_version": FEATURE_VERSION,
-        "features": feature_names(),
+        **dom,
+        "features": feature_names() + (dom_feature_names() if html else []),
         "labels": [label.value for label in Label],
         "threshold": threshold,
         "versions": runtime_versions(),

@@ -13,7 +13,7 @@ import numpy as np
 
 from declutter import article, markup, model, reader, rules, segmenter, smoother, writer
 from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX, Document, Verdict
-from declutter.features import featurize, text_inputs
+from declutter.features import featurize_page, text_inputs
 from declutter.labels import Label
 from declutter.settings import Settings
 
@@ -47,30 +47,51 @@ def page_cutoff(probabilities: np.ndarray, prose_chars: np.ndarray, threshold: f
 
 
 class Declutter:
-    """A reusable cleaner: holds the loaded model; ``run`` judges one page."""
+    """A reusable cleaner: holds the loaded models; ``run`` judges one page.
 
-    def __init__(self, settings: Settings | None = None, model_path: str | Path | None = None) -> None:
+    Text dumps go to the text model. HTML goes to the HTML model, which also reads each block's
+    DOM features; a caller who passes their own ``model_path`` and no ``html_model_path`` gets
+    their model for both (HTML then rendered to text first)."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        model_path: str | Path | None = None,
+        html_model_path: str | Path | None = None,
+    ) -> None:
         self.settings = settings or Settings()
-        if self.settings.rules_only and model_path is not None:
+        if self.settings.rules_only and (model_path is not None or html_model_path is not None):
             raise ValueError("rules_only=True runs without a model; do not pass model_path")
         self.model: model.Model | None = None
-        if not self.settings.rules_only:
-            self.model = model.load(Path(model_path) if model_path is not None else None)
+        self.html_model: model.Model | None = None
+        if self.settings.rules_only:
+            return
+        self.model = model.load(Path(model_path) if model_path is not None else None)
+        if html_model_path is not None:
+            self.html_model = model.load(Path(html_model_path))
+        elif model_path is None:
+            self.html_model = model.load(model.default_model_path(html=True))
 
     @classmethod
-    def from_model(cls, loaded: model.Model, settings: Settings | None = None) -> Declutter:
-        """A cleaner around an already loaded model."""
+    def from_model(
+        cls, loaded: model.Model, settings: Settings | None = None, html_model: model.Model | None = None
+    ) -> Declutter:
+        """A cleaner around already loaded models (``html_model``: for HTML pages, if any)."""
         cleaner = cls(Settings(rules_only=True))
         cleaner.settings = settings or Settings()
         cleaner.model = loaded
+        cleaner.html_model = html_model
         return cleaner
 
     @property
     def threshold(self) -> float:
-        """The content cut-off in use."""
+        """The content cut-off in use on text dumps."""
+        return self._threshold(self.model)
+
+    def _threshold(self, judge: model.Model | None) -> float:
         if self.settings.threshold is not None:
             return self.settings.threshold
-        return self.model.threshold if self.model else model.DEFAULT_THRESHOLD
+        return judge.threshold if judge else model.DEFAULT_THRESHOLD
 
     def run(self, raw: str | bytes, source: str = "<input>", encoding: str | None = None) -> Document:
         """Judge every line of a page (a text dump or HTML) and assemble its clean text.
@@ -80,9 +101,10 @@ class Declutter:
         is_html = self._is_html(raw)
         text = reader.read(raw, source, encoding, html=is_html)
         if not is_html:
-            return self._judge(text)
-        page = markup.read_page(text, metadata=self.settings.metadata)
-        doc = self._judge(page.text)
+            return self._judge(text, self.model)
+        judge = self.html_model or self.model
+        page = markup.read_page(text, metadata=self.settings.metadata, dom=bool(judge and judge.reads_dom))
+        doc = self._judge(page.text, judge, page.dom)
         metadata = dict(page.metadata)
         if page.metadata and doc.title:  # the headline found in the text, not "Site | Title"
             metadata["title"] = doc.title
@@ -93,29 +115,36 @@ class Declutter:
             return self.settings.input == "html"
         return reader.looks_like_html(raw)
 
-    def _judge(self, text: str) -> Document:
+    def _judge(self, text: str, judge: model.Model | None, dom: np.ndarray | None = None) -> Document:
         lines = segmenter.split_lines(text)
         blocks = segmenter.segment(lines, self.settings.unwrap)
-        verdicts = self._classify(blocks, lines)
+        verdicts = self._classify(blocks, lines, judge, dom)
         if self.settings.rules:
             verdicts = rules.apply_chrome_rules(blocks, verdicts)
-        if self.settings.smooth and self.model is not None:
+        if self.settings.smooth and judge is not None:
             verdicts = smoother.revise_short_blocks(blocks, verdicts)
         verdicts = article.mark_title(blocks, verdicts)
         verdicts = article.mark_dek(blocks, verdicts)
         verdicts = article.mark_meta(blocks, verdicts)
         return writer.write(lines, blocks, verdicts)
 
-    def _classify(self, blocks: list[segmenter.Block], lines: list[str]) -> list[Verdict]:
-        if self.model is None:
+    def _classify(
+        self,
+        blocks: list[segmenter.Block],
+        lines: list[str],
+        judge: model.Model | None,
+        dom: np.ndarray | None,
+    ) -> list[Verdict]:
+        if judge is None:
             return [Verdict(Label.BODY, RULES_ONLY_PROBABILITY, RULE_PREFIX + "default") for _ in blocks]
-        features = featurize(blocks, lines, self.model.text_scores(text_inputs(blocks)))
-        first = self.model.classify(features)
-        final = self.model.smooth(features, first) if self.settings.smooth else first
-        cutoff = self.threshold
+        scores = judge.text_scores(text_inputs(blocks))
+        features = featurize_page(blocks, lines, scores, dom if judge.reads_dom else None)
+        first = judge.classify(features)
+        final = judge.smooth(features, first) if self.settings.smooth else first
+        cutoff = self._threshold(judge)
         if self.settings.threshold is None:  # the model's own threshold, with the page fallback
             prose = features[:, smoother.PROSE_COLUMN] * np.array([len(b.text) for b in blocks])
-            cutoff = page_cutoff(final, prose, self.threshold)
+            cutoff = page_cutoff(final, prose, cutoff)
         return [self._verdict(float(p0), float(p1), cutoff) for p0, p1 in zip(first, final, strict=True)]
 
     def _verdict(self, first: float, final: float, cutoff: float) -> Verdict:
@@ -138,8 +167,8 @@ _shared_lock = threading.Lock()
 
 
 @functools.cache
-def _shipped_model() -> model.Model:
-    return model.load()
+def _shipped_models() -> tuple[model.Model, model.Model]:
+    return model.load(), model.load(model.default_model_path(html=True))
 
 
 def clean(raw: str | bytes, encoding: str | None = None, **options: Any) -> str:
@@ -148,5 +177,5 @@ def clean(raw: str | bytes, encoding: str | None = None, **options: Any) -> str:
     if settings.rules_only:
         return Declutter(settings).run(raw, encoding=encoding).text
     with _shared_lock:  # the shipped model is loaded and verified once per process
-        loaded = _shipped_model()
-    return Declutter.from_model(loaded, settings).run(raw, encoding=encoding).text
+        loaded, html = _shipped_models()
+    return Declutter.from_model(loaded, settings, html).run(raw, encoding=encoding).text

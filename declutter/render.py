@@ -7,13 +7,13 @@ import re
 import textwrap
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import lxml.etree as etree
 import lxml.html
 
-__all__ = ["parse_html", "render_text", "render_tree"]
+__all__ = ["parse_html", "render_text", "render_tracked", "render_tree"]
 
 
 def _tags(names: str) -> frozenset[str]:
@@ -282,14 +282,29 @@ def _break_run(match: re.Match[str]) -> str:
     return "\n" * max(need, run.count("\n"))
 
 
-def _walk(root: lxml.html.HtmlElement, skip_tags: frozenset[str], skip_aria_hidden: bool) -> list[str]:
-    """Walk the tree iteratively and return text pieces interleaved with break sentinels."""
+# Called on each shown element with its parent's context; returns the element's own context.
+Tracker = Callable[[lxml.html.HtmlElement, Any], Any]
+
+
+def _walk(
+    root: lxml.html.HtmlElement,
+    skip_tags: frozenset[str],
+    skip_aria_hidden: bool,
+    track: Tracker | None = None,
+    owners: list[tuple[int, Any]] | None = None,
+) -> list[str]:
+    """Walk the tree iteratively and return text pieces interleaved with break sentinels.
+
+    With ``track``, ``owners`` receives (piece index, context) for every text piece: the context
+    ``track`` made for the element the text sits in."""
     out: list[str] = []
     emit = out.append
     ws_sub = _WS_RE.sub
     kinds: list[int] = []  # per open element: what to emit when it closes
     push = kinds.append
     pop = kinds.pop
+    contexts: list[Any] = [None]  # per open element (when tracking): its context
+    own = owners.append if owners is not None else None
     pre = 0
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
@@ -298,7 +313,11 @@ def _walk(root: lxml.html.HtmlElement, skip_tags: frozenset[str], skip_aria_hidd
             if not isinstance(tag, str) or tag in skip_tags or _is_hidden(el, skip_aria_hidden):
                 walker.skip_subtree()
                 push(_K_SKIP)
+                if track is not None:
+                    contexts.append(None)
                 continue
+            if track is not None:
+                contexts.append(track(el, contexts[-1]))
             if tag in _BLOCK_TAGS:
                 emit(_BREAK)
                 if tag in _PRE_TAGS:
@@ -317,9 +336,13 @@ def _walk(root: lxml.html.HtmlElement, skip_tags: frozenset[str], skip_aria_hidd
                 push(_K_INLINE)
             text = el.text
             if text:
+                if own is not None:
+                    own((len(out), contexts[-1]))
                 emit(_pre_text(text) if pre else ws_sub(" ", text))
             continue
         kind = pop()
+        if track is not None:
+            contexts.pop()
         if kind == _K_BLOCK:
             emit(_BREAK)
         elif kind == _K_PARA:
@@ -331,6 +354,8 @@ def _walk(root: lxml.html.HtmlElement, skip_tags: frozenset[str], skip_aria_hidd
             pre -= 1
         tail = el.tail
         if tail and kinds:
+            if own is not None:
+                own((len(out), contexts[-1]))
             emit(_pre_text(tail) if pre else ws_sub(" ", tail))
     return out
 
@@ -345,7 +370,22 @@ def render_tree(root: lxml.html.HtmlElement, wrap: int | None = None, *, chromiu
     # chromium_like: also show <noscript>/<object> fallback and aria-hidden content, as
     # headless Chromium with JavaScript and plugins off does.
     skip_tags = _SKIP_TAGS_CHROMIUM if chromium_like else _SKIP_TAGS
-    text = "".join(_walk(root, skip_tags, not chromium_like))
+    return _lines("".join(_walk(root, skip_tags, not chromium_like)), wrap)
+
+
+def render_tracked(root: lxml.html.HtmlElement, track: Tracker) -> tuple[str, list[tuple[str, Any]]]:
+    """Render a parsed page like :func:`render_tree` (no wrapping) and return, beside the text,
+    each text piece in reading order with the context ``track`` made for its element.
+
+    A piece's characters other than whitespace (and the renderer's sentinels) are exactly those
+    the text shows, in the same order, so pieces can be mapped onto lines by counting them."""
+    owners: list[tuple[int, Any]] = []
+    pieces = _walk(root, _SKIP_TAGS, True, track, owners)
+    return _lines("".join(pieces), None), [(pieces[i], context) for i, context in owners]
+
+
+def _lines(text: str, wrap: int | None) -> str:
+    """Turn the walk's pieces (joined) into text lines: collapse spaces, resolve breaks, wrap."""
     text = _SPACES_RE.sub(" ", text)
     text = _TAB_RE.sub("\t", text)
     text = _BREAKS_RE.sub(_break_run, text)

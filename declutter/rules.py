@@ -7,6 +7,7 @@ never dropped by them. Metadata rules only fire near the article (see :mod:`decl
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -284,6 +285,11 @@ MAX_SECTION_END_WORDS = 6
 RESUME_PROBABILITY = 0.9
 
 
+# Block texts whose chrome rule is remembered ("Share", "Advertisement" and menus repeat).
+RULE_CACHE = 1 << 16
+
+
+@functools.lru_cache(maxsize=RULE_CACHE)
 def chrome_rule(text: str) -> Rule | None:
     """The first chrome rule matching the block text, if any."""
     return first_match(CHROME_RULES, text)

@@ -48,3 +48,10 @@ def test_metadata_can_be_skipped() -> None:
 def test_a_page_without_metadata_has_none_values() -> None:
     metadata = read_page("<html><body><p>Just a paragraph.</p></body></html>").metadata
     assert metadata["author"] is None and metadata["language"] is None
+
+
+def test_dom_features_come_with_the_text_when_asked() -> None:
+    page = read_page(PAGE, dom=True)
+    assert page.text == read_page(PAGE).text
+    assert page.dom is not None and len(page.dom) == len(page.text.split("\n"))
+    assert read_page(PAGE).dom is None

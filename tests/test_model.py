@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from declutter import Declutter, ModelError
+from declutter.dom import DOM_FEATURE_VERSION, dom_feature_names
 from declutter.features import FEATURE_VERSION
 from declutter.labels import Label
 from declutter.model import (
+    HTML_MODEL_FILE,
     MODEL_FILE,
     default_model_path,
     load,
@@ -54,6 +56,48 @@ def test_manifest_records_what_the_issue_asks_for() -> None:
 
 def test_shipped_model_is_within_its_size_budget() -> None:
     assert default_model_path().stat().st_size <= MAX_MODEL_BYTES
+    assert default_model_path(html=True).stat().st_size <= MAX_MODEL_BYTES
+
+
+def test_shipped_html_model_reads_dom_features() -> None:
+    manifest = verify(default_model_path(html=True))
+    assert manifest["input"] == "html" and manifest["dom_feature_version"] == DOM_FEATURE_VERSION
+    assert manifest["features"][-len(dom_feature_names()) :] == dom_feature_names()
+    assert load(default_model_path(html=True)).reads_dom and not load().reads_dom
+
+
+@pytest.fixture()
+def html_model_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped HTML model and its manifest, safe to tamper with."""
+    source = default_model_path(html=True)
+    target = tmp_path / HTML_MODEL_FILE
+    shutil.copy(source, target)
+    shutil.copy(manifest_path(source), manifest_path(target))
+    return target
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("dom_feature_version", DOM_FEATURE_VERSION + 1, "DOM feature version"), ("input", "pdf", "input")],
+)
+def test_html_manifest_mismatch_is_refused(
+    html_model_copy: Path, field: str, value: object, message: str
+) -> None:
+    path = manifest_path(html_model_copy)
+    manifest = json.loads(path.read_text())
+    manifest[field] = value
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match=message):
+        load(html_model_copy)
+
+
+def test_html_estimators_passed_off_as_a_text_model_are_refused(html_model_copy: Path) -> None:
+    path = manifest_path(html_model_copy)
+    manifest = json.loads(path.read_text())
+    del manifest["input"], manifest["dom_feature_version"]
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="features"):
+        load(html_model_copy)
 
 
 def test_one_edited_byte_is_refused(model_copy: Path) -> None:

@@ -8,9 +8,17 @@ import numpy as np
 
 from declutter import Declutter
 from declutter.corpus import iter_records
-from declutter.model import load, read_manifest
+from declutter.model import default_model_path, load, read_manifest
 from declutter.renderers import RENDERERS
-from declutter.training import TRAIN_RENDERERS, examples, fit, predict, train_and_save
+from declutter.training import (
+    HTML_RENDERER,
+    TRAIN_RENDERERS,
+    examples,
+    fit,
+    html_examples,
+    predict,
+    train_and_save,
+)
 
 PAGES = 24
 
@@ -37,3 +45,22 @@ def test_train_and_save_writes_a_loadable_model(corpus_dir: Path, tmp_path: Path
     assert [ln.reason for ln in doc.lines][1] == "rule:blank"
     assert all(0.0 <= ln.probability <= 1.0 for ln in doc.lines)
     assert doc.lines[0].probability != doc.lines[2].probability
+
+
+def test_html_examples_carry_the_dom_features_of_their_lines(corpus_dir: Path) -> None:
+    records = list(iter_records(corpus_dir, ("train",)))[:4]
+    docs = list(html_examples(records))
+    assert docs and all(d.renderer == HTML_RENDERER for d in docs)
+    assert all(d.dom is not None and len(d.dom) == len(d.lines) for d in docs)
+
+
+def test_train_and_save_writes_a_loadable_html_model(corpus_dir: Path, tmp_path: Path) -> None:
+    path = train_and_save(corpus_dir, tmp_path, limit=PAGES, dev_limit=4, html=True)
+    manifest = read_manifest(path)
+    assert manifest["input"] == "html" and manifest["training"]["renderers"] == [HTML_RENDERER]
+    assert load(path).reads_dom
+    paragraph = "<p>A sentence of article text that ends here.</p>"
+    page = f"<html><body><nav><a href='/'>Home</a></nav>{paragraph}</body></html>"
+    cleaner = Declutter(model_path=default_model_path(), html_model_path=path)
+    doc = cleaner.run(page)
+    assert doc.input == "html" and all(0.0 <= ln.probability <= 1.0 for ln in doc.lines)

@@ -1,0 +1,104 @@
+"""dom: each rendered line knows which tags and class tokens its text sits under."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from declutter.dom import (
+    LINE_NAMES,
+    N_LINE,
+    block_features,
+    dom_feature_names,
+    render_page,
+)
+from declutter.render import render_text
+from declutter.segmenter import Block
+
+PAGE = """<html><body>
+<nav class="site-nav"><ul><li><a href="/">Home</a></li><li><a href="/w">World</a></li></ul></nav>
+<article class="story-body">
+<h1 class="headline">Ferry service resumes after storm</h1>
+<p>Boats left the harbour at dawn, <a href="/x">the operator said</a>, on time.</p>
+<aside class="related-links"><a href="/y">More on storms</a></aside>
+</article>
+<div id="comments"><p>First!</p></div>
+<footer><p>Copyright 2024 Harbour News</p></footer>
+</body></html>"""
+
+
+def _line(page_text: str, dom: np.ndarray, needle: str) -> dict[str, float]:
+    index = next(i for i, line in enumerate(page_text.split("\n")) if needle in line)
+    return dict(zip(LINE_NAMES, dom[index], strict=True))
+
+
+def test_text_is_the_plain_rendering() -> None:
+    assert render_page(PAGE).text == render_text(PAGE)
+
+
+@pytest.mark.parametrize(
+    ("needle", "on", "off"),
+    [
+        ("Home", ("link", "nav", "list_item", "c_nav"), ("article", "c_content", "footer")),
+        ("Ferry service", ("h1", "article", "c_content", "c_title", "near_c_title"), ("link", "nav")),
+        ("More on storms", ("aside", "link", "c_related", "near_c_related"), ("nav", "footer")),
+        ("First!", ("paragraph", "c_comment", "near_c_comment"), ("article", "link")),
+        ("Copyright", ("footer", "paragraph"), ("link", "article", "nav")),
+    ],
+)
+def test_lines_carry_the_flags_of_their_elements(
+    needle: str, on: tuple[str, ...], off: tuple[str, ...]
+) -> None:
+    page = render_page(PAGE)
+    features = _line(page.text, page.lines, needle)
+    for name in on:
+        assert features[name] == 1.0, name
+    for name in off:
+        assert features[name] == 0.0, name
+
+
+def test_link_share_is_weighted_by_characters() -> None:
+    page = render_page(PAGE)
+    line = next(x for x in page.text.split("\n") if x.startswith("Boats"))
+    share = _line(page.text, page.lines, "Boats")["link"]
+    expected = len("theoperatorsaid") / len("".join(line.split()))
+    assert share == pytest.approx(expected)
+
+
+def test_depth_grows_with_nesting() -> None:
+    page = render_page(
+        "<html><body><p>top</p>" + "<div>" * 30 + "<p>deep</p>" + "</div>" * 30 + "</body></html>"
+    )
+    assert _line(page.text, page.lines, "deep")["depth"] > _line(page.text, page.lines, "top")["depth"]
+
+
+def test_ad_token_does_not_match_inside_words() -> None:
+    page = render_page(
+        '<html><body><div class="header-download"><p>Download</p></div>'
+        '<div class="ad-slot"><p>Buy now</p></div></body></html>'
+    )
+    assert _line(page.text, page.lines, "Download")["c_promo"] == 0.0
+    assert _line(page.text, page.lines, "Buy now")["c_promo"] == 1.0
+
+
+def test_preformatted_text_keeps_the_mapping() -> None:
+    html = "<html><body><pre>a  b\n\tc</pre><p class='byline'>By Ann</p></body></html>"
+    page = render_page(html)
+    assert _line(page.text, page.lines, "By Ann")["c_byline"] == 1.0
+    assert _line(page.text, page.lines, "a  b")["c_byline"] == 0.0
+
+
+def test_an_empty_page_has_no_lines() -> None:
+    page = render_page("")
+    assert page.text == "" and page.lines.shape == (0, N_LINE)
+
+
+def test_block_features_have_own_window_and_page_parts() -> None:
+    dom = np.array([[1.0] + [0.0] * (N_LINE - 1), [0.0] * N_LINE, [0.0] * N_LINE])
+    blocks = [Block(0, 1, "a"), Block(1, 2, "b"), Block(2, 3, "c")]
+    features = block_features(blocks, dom, ["a", "b", "c"])
+    assert features.shape == (3, len(dom_feature_names()))
+    assert features[0, 0] == 1.0 and features[1, 0] == 0.0  # own
+    assert features[2, N_LINE] == pytest.approx(1 / 3)  # window of +-2 blocks
+    assert np.allclose(features[:, 2 * N_LINE], 1 / 3)  # page mean
+    assert block_features([], dom, []).shape == (0, 3 * N_LINE)

@@ -1,0 +1,98 @@
+"""metadata: title, author, date, site name, language and URL from the markup, Readability's way."""
+
+from __future__ import annotations
+
+import pytest
+
+from declutter.metadata import article_title, extract, similarity
+from declutter.render import parse_html
+
+
+def _title(head: str, body: str = "") -> str | None:
+    return extract(parse_html(f"<html><head>{head}</head><body>{body}</body></html>"))["title"]
+
+
+SEALS = "Seal pups counted on the islands"
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        (f"<title>{SEALS} | The Ledger</title>", "", SEALS),
+        (f"<title>The Ledger | {SEALS}</title>", "", SEALS),
+        ("<title>Ledger » Science » Seal pups again</title>", "", "Ledger » Science » Seal pups again"),
+        ("<title>Seal pups counted on islands – My website</title>", "", "Seal pups counted on islands"),
+        (f"<title>Science: {SEALS}</title>", "", SEALS),
+        (
+            "<title>Science: Seal pups counted</title>",
+            "<h1>Science: Seal pups counted</h1>",
+            "Science: Seal pups counted",
+        ),
+        ("<title>Short</title>", "<h1>The only headline of the page</h1>", "The only headline of the page"),
+        ("<title>Tab | Site</title>", "", "Tab | Site"),
+    ],
+)
+def test_title_from_the_title_element(head: str, body: str, expected: str) -> None:
+    assert _title(head, body) == expected
+
+
+def test_og_title_comes_before_the_title_element() -> None:
+    head = '<title>Site | Other</title><meta property="og:title" content="Seal pups counted">'
+    assert _title(head) == "Seal pups counted"
+
+
+def test_space_separated_properties_use_the_first() -> None:
+    head = (
+        '<meta property="dc:title og:title" content="Preferred"><meta name="twitter:title" content="Later">'
+    )
+    assert _title(head) == "Preferred"
+
+
+def test_json_ld_headline_comes_first() -> None:
+    ld = '{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "From JSON-LD",'
+    ld += ' "author": [{"name": "Ann Lee"}, {"name": "Bo Chan"}], "datePublished": "2024-01-06T04:58:00Z",'
+    ld += ' "publisher": {"name": "The Ledger"}}'
+    head = f'<script type="application/ld+json">{ld}</script><meta property="og:title" content="From OG">'
+    found = extract(parse_html(f"<html><head>{head}</head><body></body></html>"))
+    assert found["title"] == "From JSON-LD"
+    assert found["author"] == "Ann Lee, Bo Chan"
+    assert found["date"] == "2024-01-06"
+    assert found["sitename"] == "The Ledger"
+
+
+def test_json_ld_outside_schema_org_or_broken_is_ignored() -> None:
+    head = (
+        '<script type="application/ld+json">{"@context": "https://example.org", "@type": "NewsArticle",'
+        ' "headline": "Wrong"}</script><script type="application/ld+json">{not json</script>'
+        "<title>The real headline of this page</title>"
+    )
+    assert _title(head) == "The real headline of this page"
+
+
+def test_author_date_site_and_url_from_meta_and_markup() -> None:
+    html = (
+        '<html lang="de"><head><meta name="pubdate" content="Wed, 22 Mar 2017 07:58:10 +0000">'
+        '<link rel="canonical" href="https://ledger.example/a">'
+        "<title>Grey seals counted again on the islands | Ledger</title>"
+        '</head><body><span class="byline">By Jonathan Landay</span></body></html>'
+    )
+    found = extract(parse_html(html))
+    assert found == {
+        "title": "Grey seals counted again on the islands",
+        "author": "Jonathan Landay",
+        "date": "2017-03-22",
+        "sitename": "Ledger",
+        "language": "de",
+        "url": "https://ledger.example/a",
+    }
+
+
+def test_an_article_author_url_is_not_a_name() -> None:
+    head = '<meta property="article:author" content="https://facebook.com/ledger">'
+    assert extract(parse_html(f"<html><head>{head}</head></html>"))["author"] is None
+
+
+def test_similarity_is_the_share_of_words_in_common() -> None:
+    assert similarity("seal pups counted", "seal pups counted") == 1.0
+    assert similarity("seal pups", "dogs cats") == 0.0
+    assert article_title(parse_html("<html></html>")) == ""
