@@ -31,6 +31,6 @@ def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
         rendered = render_root(root)
         text, lines = rendered.text, rendered.lines
     else:
-        text, lines = render_tree(root), None
+        text, lines = render_tree(root, noscript=True), None
     # after rendering: trafilatura may edit the tree it reads
     return Page(text, extract(root) if metadata else {}, lines)

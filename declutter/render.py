@@ -365,22 +365,29 @@ def render_text(html: str, wrap: int | None = None, *, chromium_like: bool = Fal
     return render_tree(parse_html(html), wrap, chromium_like=chromium_like)
 
 
-def render_tree(root: lxml.html.HtmlElement, wrap: int | None = None, *, chromium_like: bool = False) -> str:
+def render_tree(
+    root: lxml.html.HtmlElement,
+    wrap: int | None = None,
+    *,
+    chromium_like: bool = False,
+    noscript: bool = False,
+) -> str:
     """Render a parsed page (see :func:`parse_html`) to innerText-like text."""
-    # chromium_like: also show <noscript>/<object> fallback and aria-hidden content, as
-    # headless Chromium with JavaScript and plugins off does.
-    skip_tags = _SKIP_TAGS_CHROMIUM if chromium_like else _SKIP_TAGS
+    # noscript: show <noscript>/<object> fallback content, as a browser with JavaScript and
+    # plugins off does (declutter runs no JavaScript; forum software puts its posts there).
+    # chromium_like: that, and aria-hidden content too, as headless Chromium shows it.
+    skip_tags = _SKIP_TAGS_CHROMIUM if chromium_like or noscript else _SKIP_TAGS
     return _lines("".join(_walk(root, skip_tags, not chromium_like)), wrap)
 
 
 def render_tracked(root: lxml.html.HtmlElement, track: Tracker) -> tuple[str, list[tuple[str, Any]]]:
-    """Render a parsed page like :func:`render_tree` (no wrapping) and return, beside the text,
+    """Render a parsed page like :func:`render_tree` with ``noscript`` and return, beside the text,
     each text piece in reading order with the context ``track`` made for its element.
 
     A piece's characters other than whitespace (and the renderer's sentinels) are exactly those
     the text shows, in the same order, so pieces can be mapped onto lines by counting them."""
     owners: list[tuple[int, Any]] = []
-    pieces = _walk(root, _SKIP_TAGS, True, track, owners)
+    pieces = _walk(root, _SKIP_TAGS_CHROMIUM, True, track, owners)
     return _lines("".join(pieces), None), [(pieces[i], context) for i, context in owners]
 
 

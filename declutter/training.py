@@ -35,6 +35,10 @@ GB_PARAMS = {
     "min_samples_leaf": 40,
     "l2_regularization": 1.0,
 }
+# The HTML model's stages: fewer, bigger steps, so that a page's three predictions cost about
+# 40% of the text model's (speed: issue 3 wants HTML at least as fast as trafilatura). Chosen by
+# hand for speed, not swept; its dev score is in its manifest.
+HTML_GB_PARAMS = {**GB_PARAMS, "max_iter": 120, "learning_rate": 0.2}
 # Text model: logistic loss SGD over hashed n-grams; alpha and epochs chosen by hand, not swept.
 TEXT_ALPHA = 1e-6
 TEXT_EPOCHS = 15
@@ -101,9 +105,9 @@ def new_text_model() -> SGDClassifier:
     return SGDClassifier(loss="log_loss", alpha=TEXT_ALPHA, max_iter=TEXT_EPOCHS, tol=None, random_state=SEED)
 
 
-def new_block_model() -> HistGradientBoostingClassifier:
-    """An untrained gradient-boosting block classifier."""
-    return HistGradientBoostingClassifier(random_state=SEED, early_stopping=False, **GB_PARAMS)
+def new_block_model(params: dict[str, Any] | None = None) -> HistGradientBoostingClassifier:
+    """An untrained gradient-boosting stage (``params``: default ``GB_PARAMS``)."""
+    return HistGradientBoostingClassifier(random_state=SEED, early_stopping=False, **(params or GB_PARAMS))
 
 
 def block_weights(doc: Example) -> np.ndarray:
@@ -167,11 +171,12 @@ def _stack(
     folds: list[tuple[np.ndarray, np.ndarray]],
     progress: Callable[[str], None],
     name: str,
+    params: dict[str, Any],
 ) -> tuple[HistGradientBoostingClassifier, list[np.ndarray]]:
     """Fit a gradient-boosting stage on every page and return it with its out-of-fold probabilities."""
     oof: list[np.ndarray] = [np.zeros(0)] * len(docs)
     for train_idx, test_idx in folds:
-        model = new_block_model().fit(
+        model = new_block_model(params).fit(
             np.vstack([inputs[i] for i in train_idx]),
             np.concatenate([docs[i].labels for i in train_idx]),
             sample_weight=_weights(docs, train_idx),
@@ -179,14 +184,16 @@ def _stack(
         for i in test_idx:
             oof[i] = model.predict_proba(inputs[i])[:, 1]
         progress(f"{name}: fold done")
-    final = _fit_all(inputs, docs)
+    final = _fit_all(inputs, docs, params)
     progress(f"{name} fitted")
     return final, oof
 
 
-def _fit_all(inputs: list[np.ndarray], docs: list[Example]) -> HistGradientBoostingClassifier:
+def _fit_all(
+    inputs: list[np.ndarray], docs: list[Example], params: dict[str, Any]
+) -> HistGradientBoostingClassifier:
     """A gradient-boosting stage fitted on every page's rows."""
-    return new_block_model().fit(np.vstack(inputs), _concat_labels(docs), sample_weight=_weights(docs))
+    return new_block_model(params).fit(np.vstack(inputs), _concat_labels(docs), sample_weight=_weights(docs))
 
 
 def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None) -> Fitted:
@@ -194,6 +201,7 @@ def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None) -
     from scipy.sparse import vstack
 
     folds = _fold_indices(docs)
+    params = HTML_GB_PARAMS if docs and docs[0].dom is not None else GB_PARAMS
     y = _concat_labels(docs)
     progress(f"{len(docs)} documents, {len(y)} blocks, {y.mean():.3f} content")
     text_scores = _oof_text_scores(docs, folds)
@@ -207,12 +215,12 @@ def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None) -
         featurize_page(d.blocks, d.lines, s, d.dom)
         for d, s in zip(docs, _split_rows(text_scores, docs), strict=True)
     ]
-    block_model, first = _stack(feats, docs, folds, progress, "block model")
+    block_model, first = _stack(feats, docs, folds, progress, "block model", params)
     smooth_x = [smoothing_features(f, p) for f, p in zip(feats, first, strict=True)]
-    smoother, smoothed = _stack(smooth_x, docs, folds, progress, "smoother")
+    smoother, smoothed = _stack(smooth_x, docs, folds, progress, "smoother", params)
     del smooth_x
     refine_x = [refining_features(f, p, q) for f, p, q in zip(feats, first, smoothed, strict=True)]
-    refiner = _fit_all(refine_x, docs)
+    refiner = _fit_all(refine_x, docs, params)
     progress("refiner fitted")
     return Fitted(text_model, block_model, smoother, refiner)
 
@@ -329,6 +337,7 @@ def save_trained(
     extra = {
         "training": {
             "seed": SEED,
+            "gradient_boosting": HTML_GB_PARAMS if html else GB_PARAMS,
             "splits": list(TRAIN_SPLITS),
             "renderers": rendered,
             "documents": len({d.key.split("#")[0] for d in docs}),

@@ -36,6 +36,15 @@ def test_text_is_the_plain_rendering() -> None:
     assert render_page(PAGE).text == render_text(PAGE)
 
 
+def test_noscript_content_is_shown_and_flagged() -> None:
+    page = render_page(
+        "<html><body><noscript><p>Post one of the thread.</p></noscript><p>Tail</p></body></html>"
+    )
+    assert page.text.split("\n")[0] == "Post one of the thread."
+    assert _line(page.text, page.lines, "Post one")["noscript"] == 1.0
+    assert _line(page.text, page.lines, "Tail")["noscript"] == 0.0
+
+
 @pytest.mark.parametrize(
     ("needle", "on", "off"),
     [
