@@ -15,7 +15,8 @@ from typing import Any, NamedTuple
 import lxml.html
 import numpy as np
 
-from declutter.render import parse_html, render_tracked
+from declutter.features import window_mean
+from declutter.render import parse_html, render_tracked, visible_chars
 from declutter.segmenter import Block, split_lines
 
 # Bumped whenever these features change: an HTML model records the version it was trained with.
@@ -82,7 +83,7 @@ for _bit, _tags in enumerate(TAG_FLAGS.values()):
 FLAG_NAMES = (*TAG_FLAGS, *CLASS_FLAGS)
 N_FLAGS = len(FLAG_NAMES)
 # Class flags also count "near": set on the element itself or one of its two closest ancestors.
-_CLASS_MASK = sum(1 << (len(TAG_FLAGS) + i) for i in range(len(CLASS_FLAGS)))
+_CLASS_MASK = sum(_CLASS_BITS.values())
 # Depth is divided by this so that it shares a scale with the flag shares (a scale, not a cap).
 DEPTH_SCALE = 20.0
 # Half-width, in blocks, of the window whose mean DOM features each block also gets.
@@ -105,7 +106,7 @@ class Context(NamedTuple):
     """An element's place in the page: flags on it or any ancestor, class flags near it, depth."""
 
     flags: int
-    own: int
+    own: int  # own class flags
     near2: int  # own class flags | the parent's
     near3: int  # own class flags | the parent's | the grandparent's
     depth: int
@@ -150,14 +151,6 @@ def track(el: lxml.html.HtmlElement, parent: Context | None) -> Context:
     return Context(up.flags | own, own_class, own_class | up.own, own_class | up.near2, up.depth + 1)
 
 
-def _visible_count(piece: str) -> int:
-    """Characters of a text piece the rendered text shows (not whitespace, not sentinels)."""
-    count = len("".join(piece.split()))
-    if "\x03" in piece or "\x04" in piece:  # preformatted text: sentinel spaces and tabs
-        count -= piece.count("\x03") + piece.count("\x04")
-    return count
-
-
 _FLAG_SHIFTS = np.arange(N_FLAGS, dtype=np.int64)
 _NEAR_SHIFTS = np.arange(len(TAG_FLAGS), N_FLAGS, dtype=np.int64)
 
@@ -173,7 +166,7 @@ def _context_vectors(contexts: list[Context | None]) -> np.ndarray:
 
 def line_features(lines: list[str], pieces: list[tuple[str, Any]]) -> np.ndarray:
     """Each line's DOM features: the character-weighted mean of its text pieces' context vectors."""
-    counts = np.array([_visible_count(p) for p, _ in pieces], dtype=float)
+    counts = np.array([visible_chars(p) for p, _ in pieces], dtype=float)
     keep = np.flatnonzero(counts > 0)
     out = np.zeros((len(lines), N_LINE))
     if not len(keep):
@@ -199,42 +192,31 @@ def _integral_at(x: np.ndarray, starts: np.ndarray, integral: np.ndarray, vector
 class RenderedPage(NamedTuple):
     """An HTML page rendered to text, with the DOM features of each of its lines."""
 
-    root: lxml.html.HtmlElement
     text: str
     lines: np.ndarray
 
 
 def render_page(html: str) -> RenderedPage:
     """Parse and render a page (``<noscript>`` content shown, as with JavaScript off)."""
-    root = parse_html(html)
-    return render_root(root)
+    return render_root(parse_html(html))
 
 
 def render_root(root: lxml.html.HtmlElement) -> RenderedPage:
     """Render a parsed page and compute its lines' DOM features."""
     text, pieces = render_tracked(root, track)
-    return RenderedPage(root, text, line_features(split_lines(text), pieces))
+    return RenderedPage(text, line_features(split_lines(text), pieces))
 
 
-def block_features(blocks: list[Block], lines: np.ndarray, texts: list[str]) -> np.ndarray:
-    """Each block's DOM features: the mean of its lines', of its window's and of its page's."""
+def block_features(blocks: list[Block], lines: np.ndarray) -> np.ndarray:
+    """Each block's DOM features: the mean of its lines', of its window's and of its page's
+    (weighted by the blocks' lengths)."""
     n = len(blocks)
     if not n:
         return np.zeros((0, 3 * N_LINE), dtype=np.float32)
-    weights = np.array([max(1, len(t)) for t in texts], dtype=float)
+    weights = np.array([max(1, len(b.text)) for b in blocks], dtype=float)
     own = np.zeros((n, N_LINE))
     for i, block in enumerate(blocks):
         own[i] = lines[block.start : block.end].mean(axis=0) if block.end > block.start else 0.0
-    window = _window_mean(own, DOM_WINDOW)
+    window = window_mean(own, DOM_WINDOW)
     page = np.broadcast_to((own * weights[:, None]).sum(axis=0) / weights.sum(), own.shape)
     return np.hstack([own, window, page]).astype(np.float32)
-
-
-def _window_mean(values: np.ndarray, half: int) -> np.ndarray:
-    """Mean of each row's window of ``half`` rows either side (clipped at the ends)."""
-    padded = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(values, axis=0)])
-    n = len(values)
-    lo = np.clip(np.arange(n) - half, 0, n)
-    hi = np.clip(np.arange(n) + half + 1, 0, n)
-    result: np.ndarray = (padded[hi] - padded[lo]) / (hi - lo)[:, None]
-    return result

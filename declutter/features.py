@@ -343,12 +343,14 @@ def _duplicates(blocks: list[Block]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def window_mean(values: np.ndarray, half: int) -> np.ndarray:
-    """Mean of ``values`` over the window of ``half`` blocks either side (clipped at the ends)."""
+    """Mean of ``values`` (one row per block) over the window of ``half`` blocks either side
+    (clipped at the ends)."""
     width = 2 * half + 1
-    pad = np.zeros(half)
-    sums = np.cumsum(np.concatenate([[0.0], pad, values, pad]))
-    counts = np.cumsum(np.concatenate([[0.0], pad, np.ones(len(values)), pad]))
-    result: np.ndarray = (sums[width:] - sums[:-width]) / (counts[width:] - counts[:-width])
+    pad = np.zeros((half, *values.shape[1:]))
+    sums = np.cumsum(np.concatenate([np.zeros((1, *values.shape[1:])), pad, values, pad]), axis=0)
+    counts = np.cumsum(np.concatenate([[0.0], np.zeros(half), np.ones(len(values)), np.zeros(half)]))
+    spans = (counts[width:] - counts[:-width]).reshape(-1, *([1] * (values.ndim - 1)))
+    result: np.ndarray = (sums[width:] - sums[:-width]) / spans
     return result
 
 
@@ -438,7 +440,7 @@ def featurize_page(
         return matrix
     from declutter.dom import block_features
 
-    return np.hstack([matrix, block_features(blocks, dom, [b.text for b in blocks])])
+    return np.hstack([matrix, block_features(blocks, dom)])
 
 
 # The text model reads only a block's first characters: enough for "Advertisement" or "Share this

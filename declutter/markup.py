@@ -32,5 +32,4 @@ def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
         text, lines = rendered.text, rendered.lines
     else:
         text, lines = render_tree(root, noscript=True), None
-    # after rendering: trafilatura may edit the tree it reads
     return Page(text, extract(root) if metadata else {}, lines)

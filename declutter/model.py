@@ -57,7 +57,7 @@ class Model:
     @property
     def reads_dom(self) -> bool:
         """Whether the model was trained on HTML pages and reads their blocks' DOM features."""
-        return bool(self.manifest.get("input") == "html")
+        return is_html_manifest(self.manifest)
 
     def text_scores(self, texts: list[str]) -> np.ndarray:
         """The text model's content probability of each block text."""
@@ -99,6 +99,11 @@ def _single_thread() -> contextlib.AbstractContextManager[object]:
     two busy cores). Parallelism belongs to whole documents (``-j``), not to rows."""
     limiter: contextlib.AbstractContextManager[object] = _controller().limit(limits=1, user_api="openmp")
     return limiter
+
+
+def is_html_manifest(manifest: dict[str, Any]) -> bool:
+    """Whether a manifest describes an HTML model (one that reads DOM features)."""
+    return manifest.get("input") == "html"
 
 
 def default_model_path(html: bool = False) -> Path:
@@ -182,7 +187,7 @@ def verify(model_path: Path) -> dict[str, Any]:
         problems.append(f"feature version {manifest.get('feature_version')} != code's {FEATURE_VERSION}")
     if manifest.get("input", "text") not in ("text", "html"):
         problems.append(f"input {manifest.get('input')!r} is neither 'text' nor 'html'")
-    if manifest.get("input") == "html" and manifest.get("dom_feature_version") != DOM_FEATURE_VERSION:
+    if is_html_manifest(manifest) and manifest.get("dom_feature_version") != DOM_FEATURE_VERSION:
         problems.append(
             f"DOM feature version {manifest.get('dom_feature_version')} != code's {DOM_FEATURE_VERSION}"
         )
@@ -228,8 +233,7 @@ def load(model_path: Path | None = None) -> Model:
     except Exception as error:  # joblib/pickle raise many types on corrupt files
         raise ModelError(f"{path}: cannot load: {type(error).__name__}: {error}") from error
     threshold = float(manifest.get("threshold", DEFAULT_THRESHOLD))
-    html = manifest.get("input") == "html"
-    return Model(_check_estimators(path, estimators, html), threshold, manifest, path)
+    return Model(_check_estimators(path, estimators, is_html_manifest(manifest)), threshold, manifest, path)
 
 
 def save(

@@ -13,7 +13,7 @@ from typing import Any
 import lxml.etree as etree
 import lxml.html
 
-__all__ = ["parse_html", "render_text", "render_tracked", "render_tree"]
+__all__ = ["parse_html", "render_text", "render_tracked", "render_tree", "visible_chars"]
 
 
 def _tags(names: str) -> frozenset[str]:
@@ -389,6 +389,15 @@ def render_tracked(root: lxml.html.HtmlElement, track: Tracker) -> tuple[str, li
     owners: list[tuple[int, Any]] = []
     pieces = _walk(root, _SKIP_TAGS_CHROMIUM, True, track, owners)
     return _lines("".join(pieces), None), [(pieces[i], context) for i, context in owners]
+
+
+def visible_chars(piece: str) -> int:
+    """Characters of a walk's text piece that the rendered text shows (not whitespace, not the
+    sentinels that stand for spaces and tabs inside ``<pre>``)."""
+    count = len("".join(piece.split()))
+    if _PRE_SPACE in piece or _PRE_TAB in piece:
+        count -= piece.count(_PRE_SPACE) + piece.count(_PRE_TAB)
+    return count
 
 
 def _lines(text: str, wrap: int | None) -> str:

@@ -58,11 +58,11 @@ def main() -> int:
     pages = [r.html for r in records]
 
     start = time.perf_counter()
-    load()
+    text_model = load()
     load_seconds = time.perf_counter() - start
-    cleaner = Declutter()
-    text_cleaner = Declutter.from_model(cleaner.model, Settings(input="text"))  # type: ignore[arg-type]
-    html_cleaner = Declutter.from_model(cleaner.model, Settings(input="html"), cleaner.html_model)  # type: ignore[arg-type]
+    html_model = load(default_model_path(html=True))
+    text_cleaner = Declutter.from_model(text_model, Settings(input="text"))
+    html_cleaner = Declutter.from_model(text_model, Settings(input="html"), html_model)
     text_cleaner.run(dumps[0])  # warm-up
     html_cleaner.run(pages[0])
     trafilatura.extract(pages[0])

@@ -105,9 +105,9 @@ def test_an_empty_page_has_no_lines() -> None:
 def test_block_features_have_own_window_and_page_parts() -> None:
     dom = np.array([[1.0] + [0.0] * (N_LINE - 1), [0.0] * N_LINE, [0.0] * N_LINE])
     blocks = [Block(0, 1, "a"), Block(1, 2, "b"), Block(2, 3, "c")]
-    features = block_features(blocks, dom, ["a", "b", "c"])
+    features = block_features(blocks, dom)
     assert features.shape == (3, len(dom_feature_names()))
     assert features[0, 0] == 1.0 and features[1, 0] == 0.0  # own
     assert features[2, N_LINE] == pytest.approx(1 / 3)  # window of +-2 blocks
     assert np.allclose(features[:, 2 * N_LINE], 1 / 3)  # page mean
-    assert block_features([], dom, []).shape == (0, 3 * N_LINE)
+    assert block_features([], dom).shape == (0, 3 * N_LINE)

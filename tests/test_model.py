@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,14 +30,24 @@ from declutter.model import (
 MAX_MODEL_BYTES = 20_000_000
 
 
-@pytest.fixture()
-def model_copy(tmp_path: Path) -> Path:
-    """A copy of the shipped model and its manifest, safe to tamper with."""
-    source = default_model_path()
-    target = tmp_path / MODEL_FILE
+def _copy(source: Path, target: Path) -> Path:
+    """Copy a model file and its manifest."""
     shutil.copy(source, target)
     shutil.copy(manifest_path(source), manifest_path(target))
     return target
+
+
+def _edit_manifest(model_path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    path = manifest_path(model_path)
+    manifest = json.loads(path.read_text())
+    edit(manifest)
+    path.write_text(json.dumps(manifest))
+
+
+@pytest.fixture()
+def model_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped model and its manifest, safe to tamper with."""
+    return _copy(default_model_path(), tmp_path / MODEL_FILE)
 
 
 def test_shipped_model_verifies_and_loads() -> None:
@@ -69,11 +81,7 @@ def test_shipped_html_model_reads_dom_features() -> None:
 @pytest.fixture()
 def html_model_copy(tmp_path: Path) -> Path:
     """A copy of the shipped HTML model and its manifest, safe to tamper with."""
-    source = default_model_path(html=True)
-    target = tmp_path / HTML_MODEL_FILE
-    shutil.copy(source, target)
-    shutil.copy(manifest_path(source), manifest_path(target))
-    return target
+    return _copy(default_model_path(html=True), tmp_path / HTML_MODEL_FILE)
 
 
 @pytest.mark.parametrize(
@@ -83,19 +91,16 @@ def html_model_copy(tmp_path: Path) -> Path:
 def test_html_manifest_mismatch_is_refused(
     html_model_copy: Path, field: str, value: object, message: str
 ) -> None:
-    path = manifest_path(html_model_copy)
-    manifest = json.loads(path.read_text())
-    manifest[field] = value
-    path.write_text(json.dumps(manifest))
+    _edit_manifest(html_model_copy, lambda manifest: manifest.update({field: value}))
     with pytest.raises(ModelError, match=message):
         load(html_model_copy)
 
 
 def test_html_estimators_passed_off_as_a_text_model_are_refused(html_model_copy: Path) -> None:
-    path = manifest_path(html_model_copy)
-    manifest = json.loads(path.read_text())
-    del manifest["input"], manifest["dom_feature_version"]
-    path.write_text(json.dumps(manifest))
+    def as_text_model(manifest: dict[str, Any]) -> None:
+        del manifest["input"], manifest["dom_feature_version"]
+
+    _edit_manifest(html_model_copy, as_text_model)
     with pytest.raises(ModelError, match="features"):
         load(html_model_copy)
 
@@ -124,10 +129,7 @@ def test_missing_manifest_is_refused(model_copy: Path) -> None:
     ],
 )
 def test_manifest_mismatch_is_refused(model_copy: Path, field: str, value: object, message: str) -> None:
-    path = manifest_path(model_copy)
-    manifest = json.loads(path.read_text())
-    manifest[field] = value
-    path.write_text(json.dumps(manifest))
+    _edit_manifest(model_copy, lambda manifest: manifest.update({field: value}))
     with pytest.raises(ModelError, match=message):
         load(model_copy)
 
