@@ -191,13 +191,16 @@ def _time_element(root: lxml.html.HtmlElement) -> str | None:
 
 
 def _title_site(root: lxml.html.HtmlElement) -> str | None:
-    """The site name a ``<title>`` ends with ("Headline | Site"), if it is short."""
+    """The short site name a ``<title>`` ends or starts with ("Headline | Site", "Site | Headline")."""
     title = _document_title(root)
     separators = list(_SEPARATOR_RE.finditer(title))
     if not separators:
         return None
-    site = title[separators[-1].end() :].strip()
-    return site if site and _word_count(site) <= SITE_NAME_WORDS else None
+    last, first = title[separators[-1].end() :].strip(), title[: separators[0].start()].strip()
+    for site in (last, first):
+        if site and _word_count(site) <= SITE_NAME_WORDS and site not in article_title(root):
+            return site
+    return None
 
 
 def _canonical(root: lxml.html.HtmlElement) -> str | None:

@@ -106,8 +106,8 @@ class Declutter:
         page = markup.read_page(text, metadata=self.settings.metadata, dom=bool(judge and judge.reads_dom))
         doc = self._judge(page.text, judge, page.dom)
         metadata = dict(page.metadata)
-        if page.metadata and doc.title:  # the headline found in the text, not "Site | Title"
-            metadata["title"] = doc.title
+        if self.settings.metadata and not metadata.get("title") and doc.title:
+            metadata["title"] = doc.title  # no title in the markup: the headline found in the text
         return dataclasses.replace(doc, input="html", metadata=metadata)
 
     def _is_html(self, raw: str | bytes) -> bool:

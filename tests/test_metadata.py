@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import MIN_SANITY_TITLE_SHARE, normalised_title
 
 from declutter.corpus import iter_records
 from declutter.metadata import article_title, extract, similarity
@@ -103,15 +102,6 @@ def test_similarity_is_the_share_of_words_in_common() -> None:
     assert article_title(parse_html("<html></html>")) == ""
 
 
-# Issue 3's bar: the title right on this share of the sanity pages whose record carries a title.
-MIN_SANITY_TITLE_SHARE = 0.95
-
-
-def _normalised(text: str | None) -> str:
-    folded = unicodedata.normalize("NFKC", text or "").casefold()
-    return " ".join(re.sub(r"[^\w\s]", "", folded).split())
-
-
 def test_titles_of_the_sanity_pages(corpus_dir: Path) -> None:
     pairs = [
         (record.extra["title"], extract(parse_html(record.html))["title"])
@@ -119,6 +109,6 @@ def test_titles_of_the_sanity_pages(corpus_dir: Path) -> None:
         if (record.extra or {}).get("title")
     ]
     assert len(pairs) >= 100
-    right = sum(_normalised(want) == _normalised(got) for want, got in pairs)
-    wrong = [p for p in pairs if _normalised(p[0]) != _normalised(p[1])]
+    right = sum(normalised_title(want) == normalised_title(got) for want, got in pairs)
+    wrong = [p for p in pairs if normalised_title(p[0]) != normalised_title(p[1])]
     assert right / len(pairs) >= MIN_SANITY_TITLE_SHARE, wrong

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import textwrap
 from html import escape
+from pathlib import Path
 
 import pytest
-from conftest import EDGES, SEEDS, load_fixture
+from conftest import EDGES, MIN_SANITY_TITLE_SHARE, SEEDS, load_fixture, normalised_title
 
 import declutter
 from declutter import Declutter, Label, Settings
+from declutter.corpus import iter_records
 
 SEED_META = {
     "000_148e7a1c8ca5aa2f.txt": ["Published : 6 Jan 2024, 04:58 AM", "Reuters"],
@@ -177,6 +179,29 @@ def test_html_page_gives_its_article(cleaner: Declutter) -> None:
     kept = doc.body.split("\n")
     assert sum(p in kept for p in body) >= 0.9 * len(body)
     assert declutter.clean(page.encode("utf-8")) == doc.text
+
+
+def test_html_title_is_the_markup_title_without_the_site_name(cleaner: Declutter) -> None:
+    page, _ = _seed_article_html(head=f"<title>Reuters | {escape(SEED_TITLE)}</title>")
+    doc = cleaner.run(page)
+    assert doc.metadata["title"] == SEED_TITLE and doc.metadata["sitename"] == "Reuters"
+
+
+def test_html_title_from_markup_wins_over_the_text_headline(cleaner: Declutter) -> None:
+    page, _ = _seed_article_html(head='<meta property="og:title" content="The headline as published">')
+    doc = cleaner.run(page)
+    assert doc.title == SEED_TITLE and doc.metadata["title"] == "The headline as published"
+
+
+def test_document_titles_of_the_sanity_pages(cleaner: Declutter, corpus_dir: Path) -> None:
+    pairs = [
+        (record.extra["title"], cleaner.run(record.html, source=record.id).metadata["title"])
+        for record in iter_records(corpus_dir, ("sanity",))
+        if (record.extra or {}).get("title")
+    ]
+    assert len(pairs) >= 100
+    wrong = [p for p in pairs if normalised_title(p[0]) != normalised_title(p[1])]
+    assert 1 - len(wrong) / len(pairs) >= MIN_SANITY_TITLE_SHARE, wrong
 
 
 def test_html_nested_300_levels_keeps_its_article(cleaner: Declutter) -> None:
