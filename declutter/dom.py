@@ -4,11 +4,16 @@ While the page is rendered (see :func:`declutter.render.render_tracked`), every 
 context: which tags and which class/id/role tokens (nav, footer, related, promo, share, comment…) it
 and its ancestors carry, and its depth. Each rendered line then gets the share of its characters
 under each flag, and each block the mean over its lines, its neighbours' and its page's.
+
+Each line also gets its groups: the block-level element that holds its box (its container) and the
+one that holds that (its outer container). Lines that share a container are siblings in the markup,
+like the paragraphs of one article body; the smoother compares a block with its siblings.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from typing import Any, NamedTuple
 
@@ -16,11 +21,11 @@ import lxml.html
 import numpy as np
 
 from declutter.features import window_mean
-from declutter.render import parse_html, render_tracked, visible_chars
+from declutter.render import BLOCK_LEVEL_TAGS, parse_html, render_tracked, visible_chars
 from declutter.segmenter import Block, split_lines
 
 # Bumped whenever these features change: an HTML model records the version it was trained with.
-DOM_FEATURE_VERSION = 2
+DOM_FEATURE_VERSION = 3
 
 # Tag flags: set on an element of one of these tags and inherited by everything inside it.
 TAG_FLAGS: dict[str, tuple[str, ...]] = {
@@ -72,7 +77,10 @@ CLASS_FLAGS: dict[str, str] = {
     "c_hidden": rf"sr-only|screen-?reader|visually-?hidden|offscreen|{_B}hid(?:e|den){_E}",
     "c_title": rf"title|headline|heading|{_B}hed{_E}",
 }
-_ATTRIBUTES = ("class", "id", "role", "itemprop")
+# Read for class flags (in Tracker.__call__): class, id, role, itemprop.
+# Elements whose class/id tokens describe the whole page, not a region of it (WordPress's body
+# classes name "comments-open", "has-sidebar"; Kotaku's list every feature switch): not read.
+_PAGE_TAGS = frozenset({"html", "body"})
 # One pass over the attribute values finds every category (each match names its group).
 _CLASS_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in CLASS_FLAGS.items()))
 _CLASS_BITS = {name: 1 << (len(TAG_FLAGS) + i) for i, name in enumerate(CLASS_FLAGS)}
@@ -103,13 +111,17 @@ def dom_feature_names() -> list[str]:
 
 
 class Context(NamedTuple):
-    """An element's place in the page: flags on it or any ancestor, class flags near it, depth."""
+    """An element's place in the page: flags on it or any ancestor, class flags near it, depth,
+    and the ids of its box (its closest block-level element), container and outer container."""
 
     flags: int
     own: int  # own class flags
     near2: int  # own class flags | the parent's
     near3: int  # own class flags | the parent's | the grandparent's
     depth: int
+    box: int = 0
+    container: int = 0
+    outer: int = 0
 
 
 _ROOT = Context(0, 0, 0, 0, 0)
@@ -125,30 +137,52 @@ def _token_flags(token: str) -> int:
 
 
 def clear_caches() -> None:
-    """Forget the class tokens seen so far (for benchmarks that must start cold)."""
+    """Forget the class tokens and attribute values seen so far (for benchmarks that start cold)."""
     _token_flags.cache_clear()
+    _class_flags.cache_clear()
 
 
+@functools.lru_cache(maxsize=16384)
 def _class_flags(attributes: str) -> int:
+    """Class flags of an element's joined attribute values (the same values recur on a page)."""
     bits = 0
     for token in attributes.split():
         bits |= _token_flags(token)
     return bits
 
 
-def track(el: lxml.html.HtmlElement, parent: Context | None) -> Context:
-    """The context of a shown element, from its parent's (see ``render.Tracker``)."""
-    up = parent or _ROOT
-    attrib = el.attrib
-    if attrib:
-        attributes = " ".join([attrib.get(a, "") for a in _ATTRIBUTES]).lower()
-        own = _TAG_BITS.get(el.tag, 0) | _class_flags(attributes)
-    else:
-        own = _TAG_BITS.get(el.tag, 0)
-    if not own:
-        return Context(up.flags, 0, up.own, up.near2, up.depth + 1)
-    own_class = own & _CLASS_MASK
-    return Context(up.flags | own, own_class, own_class | up.own, own_class | up.near2, up.depth + 1)
+class Tracker:
+    """Makes each shown element's context from its parent's (see ``render.render_tracked``);
+    one per page, as it numbers the page's boxes."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+
+    def __call__(self, el: lxml.html.HtmlElement, parent: Context | None) -> Context:
+        up = parent or _ROOT
+        tag = el.tag
+        attrib = el.attrib
+        own = _TAG_BITS.get(tag, 0)
+        if attrib and tag not in _PAGE_TAGS:
+            get = attrib.get
+            own |= _class_flags(
+                f"{get('class', '')} {get('id', '')} {get('role', '')} {get('itemprop', '')}".lower()
+            )
+        if tag in BLOCK_LEVEL_TAGS:
+            box, container, outer = next(self._ids), up.box, up.container
+        else:
+            box, container, outer = up.box, up.container, up.outer
+        own_class = own & _CLASS_MASK
+        return Context(
+            up.flags | own,
+            own_class,
+            own_class | up.own,
+            own_class | up.near2,
+            up.depth + 1,
+            box,
+            container,
+            outer,
+        )
 
 
 _FLAG_SHIFTS = np.arange(N_FLAGS, dtype=np.int64)
@@ -164,14 +198,24 @@ def _context_vectors(contexts: list[Context | None]) -> np.ndarray:
     return np.hstack([flags, near, rows[:, 2:] / DEPTH_SCALE]).astype(float)
 
 
-def line_features(lines: list[str], pieces: list[tuple[str, Any]]) -> np.ndarray:
-    """Each line's DOM features: the character-weighted mean of its text pieces' context vectors."""
+class LineDom(NamedTuple):
+    """The DOM side of a rendered page's lines: features, and the ids of each line's groups."""
+
+    features: np.ndarray  # (lines, N_LINE): see LINE_NAMES
+    groups: np.ndarray  # (lines, 2) int: the line's container and outer container (0: none)
+
+
+def line_dom(lines: list[str], pieces: list[tuple[str, Any]]) -> LineDom:
+    """Each line's DOM features (the character-weighted mean of its text pieces' context vectors)
+    and groups (those of the piece its first character comes from)."""
     counts = np.array([visible_chars(p) for p, _ in pieces], dtype=float)
     keep = np.flatnonzero(counts > 0)
     out = np.zeros((len(lines), N_LINE))
+    groups = np.zeros((len(lines), 2), dtype=np.int64)
     if not len(keep):
-        return out
-    vectors = _context_vectors([pieces[i][1] for i in keep])
+        return LineDom(out, groups)
+    contexts = [pieces[i][1] for i in keep]
+    vectors = _context_vectors(contexts)
     counts = counts[keep]
     starts = np.concatenate([[0.0], np.cumsum(counts)])
     integral = np.vstack([np.zeros(N_LINE), np.cumsum(vectors * counts[:, None], axis=0)])
@@ -179,21 +223,30 @@ def line_features(lines: list[str], pieces: list[tuple[str, Any]]) -> np.ndarray
     bounds = np.concatenate([[0.0], np.cumsum(line_counts)])
     at = _integral_at(np.minimum(bounds, starts[-1]), starts, integral, vectors)
     out[:] = (at[1:] - at[:-1]) / np.maximum(line_counts, 1.0)[:, None]
-    return out
+    first = _piece_at(bounds[:-1], starts, len(vectors))
+    ids = np.array([(c.container, c.outer) if c else (0, 0) for c in contexts], dtype=np.int64)
+    groups[:] = ids[first].reshape(-1, 2)
+    groups[line_counts == 0] = 0
+    return LineDom(out, groups)
+
+
+def _piece_at(x: np.ndarray, starts: np.ndarray, n_pieces: int) -> np.ndarray:
+    """The index of the piece covering each character position ``x``."""
+    return np.clip(np.searchsorted(starts, x, side="right") - 1, 0, n_pieces - 1)
 
 
 def _integral_at(x: np.ndarray, starts: np.ndarray, integral: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     """The running integral of the piece vectors over character positions, at positions ``x``."""
-    piece = np.clip(np.searchsorted(starts, x, side="right") - 1, 0, len(vectors) - 1)
+    piece = _piece_at(x, starts, len(vectors))
     result: np.ndarray = integral[piece] + (x - starts[piece])[:, None] * vectors[piece]
     return result
 
 
 class RenderedPage(NamedTuple):
-    """An HTML page rendered to text, with the DOM features of each of its lines."""
+    """An HTML page rendered to text, with the DOM side of each of its lines."""
 
     text: str
-    lines: np.ndarray
+    dom: LineDom
 
 
 def render_page(html: str) -> RenderedPage:
@@ -202,9 +255,17 @@ def render_page(html: str) -> RenderedPage:
 
 
 def render_root(root: lxml.html.HtmlElement) -> RenderedPage:
-    """Render a parsed page and compute its lines' DOM features."""
-    text, pieces = render_tracked(root, track)
-    return RenderedPage(text, line_features(split_lines(text), pieces))
+    """Render a parsed page and compute its lines' DOM features and groups."""
+    text, pieces = render_tracked(root, Tracker())
+    return RenderedPage(text, line_dom(split_lines(text), pieces))
+
+
+def block_groups(blocks: list[Block], groups: np.ndarray) -> np.ndarray:
+    """Each block's groups: those of its first line."""
+    if not blocks:
+        return np.zeros((0, 2), dtype=np.int64)
+    result: np.ndarray = groups[[b.start for b in blocks]]
+    return result
 
 
 def block_features(blocks: list[Block], lines: np.ndarray) -> np.ndarray:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from declutter.dom import render_root
+from declutter.dom import LineDom, render_root
 from declutter.metadata import METADATA_FIELDS, extract
 from declutter.render import parse_html, render_tree
 
@@ -20,7 +18,7 @@ class Page:
 
     text: str
     metadata: dict[str, str | None] = field(default_factory=dict)
-    dom: np.ndarray | None = None  # the DOM features of each line of ``text`` (see declutter.dom)
+    dom: LineDom | None = None  # the DOM features and groups of each line of ``text`` (declutter.dom)
 
 
 def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
@@ -28,8 +26,7 @@ def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
     metadata and its lines' DOM features."""
     root = parse_html(html)
     if dom:
-        rendered = render_root(root)
-        text, lines = rendered.text, rendered.lines
+        text, lines = render_root(root)
     else:
         text, lines = render_tree(root, noscript=True), None
     return Page(text, extract(root) if metadata else {}, lines)

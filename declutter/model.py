@@ -28,7 +28,7 @@ from declutter.dom import DOM_FEATURE_VERSION, dom_feature_names
 from declutter.errors import ModelError
 from declutter.features import FEATURE_VERSION, feature_names
 from declutter.labels import Label
-from declutter.smoother import N_CONTEXT, refining_features, smoothing_features
+from declutter.smoother import N_CONTEXT, N_GROUP_CONTEXT, refining_features, smoothing_features
 
 MODEL_FILE = "declutter.joblib"
 # The HTML model: the same four estimators, trained on declutter's rendering of the corpus HTML
@@ -43,6 +43,8 @@ ESTIMATOR_TYPES: dict[str, type] = {
     "smoother": HistGradientBoostingClassifier,
     "refiner": HistGradientBoostingClassifier,
 }
+# A model may stop after the smoother (the HTML model does, for speed).
+OPTIONAL_ESTIMATORS = frozenset({"refiner"})
 
 
 @dataclass(frozen=True)
@@ -76,15 +78,20 @@ class Model:
             probabilities: np.ndarray = self.estimators["block"].predict_proba(features)
         return probabilities[:, 1]
 
-    def smooth(self, features: np.ndarray, first: np.ndarray) -> np.ndarray:
-        """Smoothed content probabilities: the smoother, then the refiner, on the first stage's."""
+    def smooth(self, features: np.ndarray, first: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
+        """Smoothed content probabilities: the smoother, then the refiner, on the first stage's
+        (``groups``: the blocks' groups in the markup, which an HTML model reads)."""
         if not len(features):
             return np.zeros(0)
+        if self.reads_dom != (groups is not None):
+            raise ValueError("an HTML model smooths with the blocks' groups, a text model without")
         with _single_thread():
-            smoothed = self.estimators["smoother"].predict_proba(smoothing_features(features, first))[:, 1]
-            refined: np.ndarray = self.estimators["refiner"].predict_proba(
-                refining_features(features, first, smoothed)
-            )
+            smoother_input = smoothing_features(features, first, groups)
+            smoothed: np.ndarray = self.estimators["smoother"].predict_proba(smoother_input)[:, 1]
+            refiner = self.estimators.get("refiner")
+            if refiner is None:  # a two-stage model (see OPTIONAL_ESTIMATORS)
+                return smoothed
+            refined: np.ndarray = refiner.predict_proba(refining_features(features, first, smoothed, groups))
         return refined[:, 1]
 
 
@@ -208,15 +215,17 @@ def feature_width(html: bool) -> int:
 
 
 def _check_estimators(model_path: Path, estimators: Any, html: bool) -> dict[str, Any]:
-    if not isinstance(estimators, dict) or set(estimators) != set(ESTIMATOR_TYPES):
+    required = set(ESTIMATOR_TYPES) - OPTIONAL_ESTIMATORS
+    if not isinstance(estimators, dict) or not required <= set(estimators) <= set(ESTIMATOR_TYPES):
         raise ModelError(f"{model_path}: expected estimators {sorted(ESTIMATOR_TYPES)}")
     for name, kind in ESTIMATOR_TYPES.items():
-        if type(estimators[name]) is not kind:
+        if name in estimators and type(estimators[name]) is not kind:
             raise ModelError(f"{model_path}: estimator {name!r} is not a {kind.__name__}")
     width = feature_width(html)
-    expected = {"block": width, "smoother": width + N_CONTEXT, "refiner": width + N_CONTEXT + 1}
+    context = N_CONTEXT + (N_GROUP_CONTEXT if html else 0)
+    expected = {"block": width, "smoother": width + context, "refiner": width + context + 1}
     for name, count in expected.items():
-        if estimators[name].n_features_in_ != count:
+        if name in estimators and estimators[name].n_features_in_ != count:
             raise ModelError(
                 f"{model_path}: {name} model takes {estimators[name].n_features_in_} features, "
                 f"code makes {count}"

@@ -13,6 +13,7 @@ import numpy as np
 
 from declutter import article, markup, model, reader, rules, segmenter, smoother, writer
 from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX, Document, Verdict
+from declutter.dom import LineDom, block_groups
 from declutter.features import featurize_page, text_inputs
 from declutter.labels import Label
 from declutter.settings import Settings
@@ -115,7 +116,7 @@ class Declutter:
             return self.settings.input == "html"
         return reader.looks_like_html(raw)
 
-    def _judge(self, text: str, judge: model.Model | None, dom: np.ndarray | None = None) -> Document:
+    def _judge(self, text: str, judge: model.Model | None, dom: LineDom | None = None) -> Document:
         lines = segmenter.split_lines(text)
         blocks = segmenter.segment(lines, self.settings.unwrap)
         verdicts = self._classify(blocks, lines, judge, dom)
@@ -133,14 +134,16 @@ class Declutter:
         blocks: list[segmenter.Block],
         lines: list[str],
         judge: model.Model | None,
-        dom: np.ndarray | None,
+        dom: LineDom | None,
     ) -> list[Verdict]:
         if judge is None:
             return [Verdict(Label.BODY, RULES_ONLY_PROBABILITY, RULE_PREFIX + "default") for _ in blocks]
         scores = judge.text_scores(text_inputs(blocks))
-        features = featurize_page(blocks, lines, scores, dom if judge.reads_dom else None)
+        page_dom = dom if judge.reads_dom else None
+        features = featurize_page(blocks, lines, scores, page_dom.features if page_dom else None)
         first = judge.classify(features)
-        final = judge.smooth(features, first) if self.settings.smooth else first
+        groups = block_groups(blocks, page_dom.groups) if page_dom else None
+        final = judge.smooth(features, first, groups) if self.settings.smooth else first
         cutoff = self._threshold(judge)
         if self.settings.threshold is None:  # the model's own threshold, with the page fallback
             prose = features[:, smoother.PROSE_COLUMN] * np.array([len(b.text) for b in blocks])

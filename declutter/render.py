@@ -39,6 +39,8 @@ _BLOCK_TAGS = _tags(
 _PARA_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})
 _CELL_TAGS = frozenset({"td", "th"})
 _PRE_TAGS = frozenset({"pre", "listing", "plaintext", "xmp"})
+# Every element that starts a box of its own in the rendering (for grouping lines by container).
+BLOCK_LEVEL_TAGS = _BLOCK_TAGS | _PARA_TAGS | _CELL_TAGS
 # Raw-text elements that must stay intact when a too-deep page is flattened.
 _RAW_TAGS = _tags("script style textarea title xmp iframe noembed noframes noscript template plaintext")
 _VOID_TAGS = _tags("area base br col embed hr img input link meta param source track wbr keygen frame")
@@ -50,6 +52,7 @@ _PRE_SPACE = "\x03"  # space inside <pre> (never collapsed)
 _PRE_TAB = "\x04"  # tab inside <pre> (not a cell separator)
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _XML_DECL_RE = re.compile(r"^\ufeff?\s*<\?xml[^>]*>", re.IGNORECASE)
 _WS_RE = re.compile(r"[ \t\n\r\f]+")
 _SPACES_RE = re.compile(r" {2,}")
@@ -150,7 +153,8 @@ def _body_text_len(root: lxml.html.HtmlElement | None) -> int:
     body = root.find("body")
     if body is None:
         return -1
-    return len("".join("".join(body.itertext()).split()))
+    text = etree.tostring(body, method="text", encoding="unicode", with_tail=False)
+    return len("".join(text.split()))
 
 
 def _expected_text_len(html: str) -> int:
@@ -236,19 +240,27 @@ def _html5lib_parse(html: str) -> lxml.html.HtmlElement | None:
 
 def parse_html(html: str) -> lxml.html.HtmlElement:
     """Parse HTML like a browser would, never raising; return the ``<html>`` element."""
-    html = _CONTROL_RE.sub("", _XML_DECL_RE.sub("", html, count=1))
-    if not html.strip():
+    html = _XML_DECL_RE.sub("", html, count=1)
+    # C0 controls are all ASCII, so deleting their bytes is deleting the characters (and is fast)
+    data = html.encode("utf-8", "replace").translate(None, _CONTROL_BYTES)
+    if not data.strip():
         return _empty_document()
-    data = _repair(html.encode("utf-8", "replace"))
+    data = _repair(data)
     root, too_deep = _libxml2_parse(data)
     if too_deep:
         # libxml2 stops at depth 2048; browsers make deeper elements siblings. Flatten instead.
         flat, _ = _libxml2_parse(_ANY_TAG_RE.sub(_flatten_tags, data))
         return flat if flat is not None else (root if root is not None else _empty_document())
     body_len = _body_text_len(root)
-    if body_len < _FALLBACK_RATIO * len(html) and (
-        body_len < 0 or body_len < _FALLBACK_RATIO * _expected_text_len(html)
-    ):
+    if body_len < _FALLBACK_RATIO * len(html):
+        return _html5_if_more(html, root, body_len)
+    return root if root is not None else _empty_document()
+
+
+def _html5_if_more(html: str, root: lxml.html.HtmlElement | None, body_len: int) -> lxml.html.HtmlElement:
+    """The HTML5 parse of a page whose body libxml2 seems to have dropped, if it shows more."""
+    html = _CONTROL_RE.sub("", html)
+    if body_len < 0 or body_len < _FALLBACK_RATIO * _expected_text_len(html):
         alt = _html5lib_parse(html)
         if alt is not None and _body_text_len(alt) > body_len:
             return alt

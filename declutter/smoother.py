@@ -123,17 +123,60 @@ def page_context(p: np.ndarray, words: np.ndarray) -> np.ndarray:
     return np.column_stack(columns)
 
 
-def smoothing_features(features: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """The smoother's input: the block features plus the probability context of ``p``."""
+# Probability at which a block counts as content when measuring where a page's content sits.
+GROUP_CONTENT_LEVEL = 0.5
+N_GROUP_CONTEXT = 10
+
+
+def _group_level(p: np.ndarray, words: np.ndarray, ids: np.ndarray) -> list[np.ndarray]:
+    """A block against the other blocks of its group: their mean probability (-1 if it is alone),
+    the group's top probability, its share of the page's words and of its likely content, its size."""
+    ids = np.where(ids > 0, ids, -1 - np.arange(len(ids)))  # a line without a group is on its own
+    _, inverse = np.unique(ids, return_inverse=True)
+    weight = words + 1.0
+    sums = np.bincount(inverse, weights=weight)
+    others = sums[inverse] - weight
+    mean = np.where(
+        others > 0,
+        (np.bincount(inverse, weights=weight * p)[inverse] - weight * p) / np.maximum(others, 1e-9),
+        -1.0,
+    )
+    top = np.full(int(inverse.max()) + 1, -1.0)
+    np.maximum.at(top, inverse, p)
+    content = weight * (p >= GROUP_CONTENT_LEVEL)
+    return [
+        mean,
+        top[inverse],
+        sums[inverse] / float(sums.sum()),
+        np.bincount(inverse, weights=content)[inverse] / max(1.0, float(content.sum())),
+        np.log1p(np.bincount(inverse)[inverse].astype(float)),
+    ]
+
+
+def group_context(p: np.ndarray, words: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each block against its siblings in the markup: those in its container, in its outer one."""
+    if not len(p):
+        return np.zeros((0, N_GROUP_CONTEXT))
+    columns = _group_level(p, words, groups[:, 0]) + _group_level(p, words, groups[:, 1])
+    return np.column_stack(columns)
+
+
+def smoothing_features(features: np.ndarray, p: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
+    """The smoother's input: the block features plus the probability context of ``p`` (and, for a
+    page from HTML, its blocks' ``groups`` context: see :func:`group_context`)."""
     prose = features[:, PROSE_COLUMN]
     words = np.expm1(features[:, WORDS_COLUMN])  # float32, as the shipped model was trained
     context = [probability_context(p, prose), page_context(p, words)]
+    if groups is not None:
+        context.append(group_context(p, words.astype(float), groups))
     return np.hstack([features, *context]).astype(np.float32)
 
 
-def refining_features(features: np.ndarray, first: np.ndarray, smoothed: np.ndarray) -> np.ndarray:
+def refining_features(
+    features: np.ndarray, first: np.ndarray, smoothed: np.ndarray, groups: np.ndarray | None = None
+) -> np.ndarray:
     """The refiner's input: the smoother's input rebuilt on smoothed probabilities, plus the first."""
-    return np.hstack([smoothing_features(features, smoothed), first[:, None]]).astype(np.float32)
+    return np.hstack([smoothing_features(features, smoothed, groups), first[:, None]]).astype(np.float32)
 
 
 # A short block (a subheading) the model is unsure of, between two kept blocks, is kept with them,

@@ -9,6 +9,7 @@ from declutter.dom import (
     LINE_NAMES,
     N_LINE,
     block_features,
+    block_groups,
     dom_feature_names,
     render_page,
 )
@@ -41,8 +42,8 @@ def test_noscript_content_is_shown_and_flagged() -> None:
         "<html><body><noscript><p>Post one of the thread.</p></noscript><p>Tail</p></body></html>"
     )
     assert page.text.split("\n")[0] == "Post one of the thread."
-    assert _line(page.text, page.lines, "Post one")["noscript"] == 1.0
-    assert _line(page.text, page.lines, "Tail")["noscript"] == 0.0
+    assert _line(page.text, page.dom.features, "Post one")["noscript"] == 1.0
+    assert _line(page.text, page.dom.features, "Tail")["noscript"] == 0.0
 
 
 @pytest.mark.parametrize(
@@ -59,7 +60,7 @@ def test_lines_carry_the_flags_of_their_elements(
     needle: str, on: tuple[str, ...], off: tuple[str, ...]
 ) -> None:
     page = render_page(PAGE)
-    features = _line(page.text, page.lines, needle)
+    features = _line(page.text, page.dom.features, needle)
     for name in on:
         assert features[name] == 1.0, name
     for name in off:
@@ -69,7 +70,7 @@ def test_lines_carry_the_flags_of_their_elements(
 def test_link_share_is_weighted_by_characters() -> None:
     page = render_page(PAGE)
     line = next(x for x in page.text.split("\n") if x.startswith("Boats"))
-    share = _line(page.text, page.lines, "Boats")["link"]
+    share = _line(page.text, page.dom.features, "Boats")["link"]
     expected = len("theoperatorsaid") / len("".join(line.split()))
     assert share == pytest.approx(expected)
 
@@ -78,7 +79,10 @@ def test_depth_grows_with_nesting() -> None:
     page = render_page(
         "<html><body><p>top</p>" + "<div>" * 30 + "<p>deep</p>" + "</div>" * 30 + "</body></html>"
     )
-    assert _line(page.text, page.lines, "deep")["depth"] > _line(page.text, page.lines, "top")["depth"]
+    assert (
+        _line(page.text, page.dom.features, "deep")["depth"]
+        > _line(page.text, page.dom.features, "top")["depth"]
+    )
 
 
 def test_ad_token_does_not_match_inside_words() -> None:
@@ -86,20 +90,20 @@ def test_ad_token_does_not_match_inside_words() -> None:
         '<html><body><div class="header-download"><p>Download</p></div>'
         '<div class="ad-slot"><p>Buy now</p></div></body></html>'
     )
-    assert _line(page.text, page.lines, "Download")["c_promo"] == 0.0
-    assert _line(page.text, page.lines, "Buy now")["c_promo"] == 1.0
+    assert _line(page.text, page.dom.features, "Download")["c_promo"] == 0.0
+    assert _line(page.text, page.dom.features, "Buy now")["c_promo"] == 1.0
 
 
 def test_preformatted_text_keeps_the_mapping() -> None:
     html = "<html><body><pre>a  b\n\tc</pre><p class='byline'>By Ann</p></body></html>"
     page = render_page(html)
-    assert _line(page.text, page.lines, "By Ann")["c_byline"] == 1.0
-    assert _line(page.text, page.lines, "a  b")["c_byline"] == 0.0
+    assert _line(page.text, page.dom.features, "By Ann")["c_byline"] == 1.0
+    assert _line(page.text, page.dom.features, "a  b")["c_byline"] == 0.0
 
 
 def test_an_empty_page_has_no_lines() -> None:
     page = render_page("")
-    assert page.text == "" and page.lines.shape == (0, N_LINE)
+    assert page.text == "" and page.dom.features.shape == (0, N_LINE)
 
 
 def test_block_features_have_own_window_and_page_parts() -> None:
@@ -111,3 +115,33 @@ def test_block_features_have_own_window_and_page_parts() -> None:
     assert features[2, N_LINE] == pytest.approx(1 / 3)  # window of +-2 blocks
     assert np.allclose(features[:, 2 * N_LINE], 1 / 3)  # page mean
     assert block_features([], dom).shape == (0, 3 * N_LINE)
+
+
+def test_page_wide_classes_on_body_are_not_read() -> None:
+    page = render_page(
+        '<html class="has-sidebar"><body class="single-post comments-open nav-open">'
+        '<div class="entry-content"><p>The story</p></div></body></html>'
+    )
+    line = _line(page.text, page.dom.features, "The story")
+    assert line["c_content"] == 1.0
+    assert line["c_comment"] == line["c_sidebar"] == line["c_nav"] == 0.0
+
+
+def _groups(page_text: str, groups: np.ndarray, needle: str) -> tuple[int, int]:
+    index = next(i for i, line in enumerate(page_text.split("\n")) if needle in line)
+    return int(groups[index, 0]), int(groups[index, 1])
+
+
+def test_sibling_paragraphs_share_their_container() -> None:
+    page = render_page(
+        "<html><body><div><p>One <b>bold</b></p><p>Two</p><div><p>Nested</p></div></div>"
+        "<ul><li>Item</li><li>Other</li></ul></body></html>"
+    )
+    one, two = (_groups(page.text, page.dom.groups, n) for n in ("One", "Two"))
+    nested, item, other = (_groups(page.text, page.dom.groups, n) for n in ("Nested", "Item", "Other"))
+    assert one == two and one[0] > 0
+    assert nested[0] != one[0] and nested[1] == one[0]  # its outer container is the paragraphs' one
+    assert item == other and item[0] != one[0]
+    at = page.text.split("\n").index("Item")
+    blocks = [Block(0, 1, "One bold"), Block(at, at + 1, "Item")]
+    assert block_groups(blocks, page.dom.groups).tolist() == [list(one), list(item)]

@@ -53,5 +53,5 @@ def test_a_page_without_metadata_has_none_values() -> None:
 def test_dom_features_come_with_the_text_when_asked() -> None:
     page = read_page(PAGE, dom=True)
     assert page.text == read_page(PAGE).text
-    assert page.dom is not None and len(page.dom) == len(page.text.split("\n"))
+    assert page.dom is not None and len(page.dom.features) == len(page.text.split("\n"))
     assert read_page(PAGE).dom is None

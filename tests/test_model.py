@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import joblib
+import numpy as np
 import pytest
 
 from declutter import Declutter, ModelError
@@ -141,3 +143,26 @@ def test_a_model_that_fails_to_load_is_an_error_not_a_downgrade(tmp_path: Path) 
 
 def test_sha256_matches_the_manifest() -> None:
     assert sha256(default_model_path()) == read_manifest(default_model_path())["sha256"]
+
+
+def _with_estimators(model_copy: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    """Rewrite a model copy's estimators (and its manifest's checksum) after ``edit``."""
+    estimators = joblib.load(model_copy)
+    edit(estimators)
+    joblib.dump(estimators, model_copy)
+    _edit_manifest(model_copy, lambda manifest: manifest.update({"sha256": sha256(model_copy)}))
+    return model_copy
+
+
+def test_a_two_stage_model_loads_and_smooths_with_its_smoother(model_copy: Path) -> None:
+    model = load(_with_estimators(model_copy, lambda estimators: estimators.pop("refiner")))
+    features = np.zeros((3, model.estimators["block"].n_features_in_), dtype=np.float32)
+    first = model.classify(features)
+    smoothed = model.smooth(features, first)
+    assert "refiner" not in model.estimators and smoothed.shape == (3,)
+    assert np.all((smoothed >= 0) & (smoothed <= 1))
+
+
+def test_a_model_without_its_smoother_is_refused(model_copy: Path) -> None:
+    with pytest.raises(ModelError, match="expected estimators"):
+        load(_with_estimators(model_copy, lambda estimators: estimators.pop("smoother")))

@@ -10,8 +10,10 @@ from declutter.labels import Label
 from declutter.segmenter import segment
 from declutter.smoother import (
     N_CONTEXT,
+    N_GROUP_CONTEXT,
     N_PAGE_CONTEXT,
     N_PROBABILITY_CONTEXT,
+    group_context,
     page_context,
     probability_context,
     refining_features,
@@ -51,6 +53,28 @@ def test_stage_inputs_have_the_widths_the_model_checks() -> None:
     assert refined.shape == (3, len(feature_names()) + N_CONTEXT + 1)
     assert refined[:, -1].tolist() == [np.float32(v) for v in first]
     assert page_context(np.zeros(0), np.zeros(0)).shape == (0, N_PAGE_CONTEXT)
+    groups = np.array([[1, 9], [1, 9], [2, 9]])
+    assert smoothing_features(features, first, groups).shape == (
+        3,
+        len(feature_names()) + N_CONTEXT + N_GROUP_CONTEXT,
+    )
+
+
+def test_group_context_compares_a_block_with_its_siblings() -> None:
+    # three paragraphs of one container (one unsure), a lone link list, a line without a group
+    p = np.array([0.9, 0.2, 0.8, 0.1, 0.5])
+    words = np.array([29.0, 29.0, 59.0, 4.0, 9.0])
+    groups = np.array([[5, 2], [5, 2], [5, 2], [7, 2], [0, 0]])
+    context = group_context(p, words, groups)
+    assert context.shape == (5, N_GROUP_CONTEXT)
+    assert np.isclose(context[1, 0], (30 * 0.9 + 60 * 0.8) / 90)  # its siblings' mean probability
+    assert context[3, 0] == -1.0 and context[4, 0] == -1.0  # alone in its group
+    assert context[1, 1] == 0.9 and context[3, 1] == 0.1  # the group's top probability
+    assert np.isclose(context[0, 2], 120 / 135)  # the group's share of the page's words
+    assert np.isclose(context[1, 3], 90 / 100) and context[3, 3] == 0.0  # its share of likely content
+    assert np.isclose(context[0, 4], np.log1p(3))  # blocks in the group
+    assert np.isclose(context[3, 5], (30 * 0.9 + 30 * 0.2 + 60 * 0.8) / 120)  # the outer group's
+    assert group_context(np.zeros(0), np.zeros(0), np.zeros((0, 2), dtype=int)).shape == (0, N_GROUP_CONTEXT)
 
 
 def test_unsure_subheading_between_kept_paragraphs_is_kept() -> None:

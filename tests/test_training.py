@@ -51,7 +51,7 @@ def test_html_examples_carry_the_dom_features_of_their_lines(corpus_dir: Path) -
     records = list(iter_records(corpus_dir, ("train",)))[:4]
     docs = list(html_examples(records))
     assert docs and all(d.renderer == HTML_RENDERER for d in docs)
-    assert all(d.dom is not None and len(d.dom) == len(d.lines) for d in docs)
+    assert all(d.dom is not None and len(d.dom.features) == len(d.lines) == len(d.dom.groups) for d in docs)
 
 
 def test_train_and_save_writes_a_loadable_html_model(corpus_dir: Path, tmp_path: Path) -> None:
