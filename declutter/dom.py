@@ -268,6 +268,19 @@ def block_groups(blocks: list[Block], groups: np.ndarray) -> np.ndarray:
     return result
 
 
+def _block_means(blocks: list[Block], lines: np.ndarray) -> np.ndarray:
+    """The mean of each block's lines' features (zeros for a block without lines)."""
+    starts = np.array([b.start for b in blocks])
+    counts = np.array([b.end - b.start for b in blocks])
+    own = np.zeros((len(blocks), lines.shape[1]))
+    full = counts > 0
+    if full.any():
+        bounds = np.column_stack([starts, starts + counts])[full].ravel()
+        sums = np.add.reduceat(np.vstack([lines, np.zeros((1, lines.shape[1]))]), bounds, axis=0)[::2]
+        own[full] = sums / counts[full, None]
+    return own
+
+
 def block_features(blocks: list[Block], lines: np.ndarray) -> np.ndarray:
     """Each block's DOM features: the mean of its lines', of its window's and of its page's
     (weighted by the blocks' lengths)."""
@@ -275,9 +288,7 @@ def block_features(blocks: list[Block], lines: np.ndarray) -> np.ndarray:
     if not n:
         return np.zeros((0, 3 * N_LINE), dtype=np.float32)
     weights = np.array([max(1, len(b.text)) for b in blocks], dtype=float)
-    own = np.zeros((n, N_LINE))
-    for i, block in enumerate(blocks):
-        own[i] = lines[block.start : block.end].mean(axis=0) if block.end > block.start else 0.0
+    own = _block_means(blocks, lines)
     window = window_mean(own, DOM_WINDOW)
     page = np.broadcast_to((own * weights[:, None]).sum(axis=0) / weights.sum(), own.shape)
     return np.hstack([own, window, page]).astype(np.float32)
