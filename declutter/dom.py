@@ -77,7 +77,6 @@ CLASS_FLAGS: dict[str, str] = {
     "c_hidden": rf"sr-only|screen-?reader|visually-?hidden|offscreen|{_B}hid(?:e|den){_E}",
     "c_title": rf"title|headline|heading|{_B}hed{_E}",
 }
-# Read for class flags (in Tracker.__call__): class, id, role, itemprop.
 # Elements whose class/id tokens describe the whole page, not a region of it (WordPress's body
 # classes name "comments-open", "has-sidebar"; Kotaku's list every feature switch): not read.
 _PAGE_TAGS = frozenset({"html", "body"})
@@ -163,7 +162,7 @@ class Tracker:
         tag = el.tag
         attrib = el.attrib
         own = _TAG_BITS.get(tag, 0)
-        if attrib and tag not in _PAGE_TAGS:
+        if attrib and tag not in _PAGE_TAGS:  # class flags from class, id, role and itemprop
             get = attrib.get
             own |= _class_flags(
                 f"{get('class', '')} {get('id', '')} {get('role', '')} {get('itemprop', '')}".lower()
@@ -225,7 +224,7 @@ def line_dom(lines: list[str], pieces: list[tuple[str, Any]]) -> LineDom:
     out[:] = (at[1:] - at[:-1]) / np.maximum(line_counts, 1.0)[:, None]
     first = _piece_at(bounds[:-1], starts, len(vectors))
     ids = np.array([(c.container, c.outer) if c else (0, 0) for c in contexts], dtype=np.int64)
-    groups[:] = ids[first].reshape(-1, 2)
+    groups[:] = ids[first]
     groups[line_counts == 0] = 0
     return LineDom(out, groups)
 

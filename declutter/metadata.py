@@ -78,10 +78,11 @@ _ARTICLE_TYPE_RE = re.compile(
 _SCHEMA_CONTEXT_RE = re.compile(r"^https?://schema\.org/?$")
 _CDATA_RE = re.compile(r"^\s*<!\[CDATA\[|\]\]>\s*$")
 # Title separators: the site name sits on the far side of " | ", " - ", " » "…
-_SEPARATOR_RE = re.compile(r" [|\-–—\\/>»] ")
+_SEPARATORS = r"|\-–—\\/>»"  # as a regex character set's contents
+_SEPARATOR_RE = re.compile(f" [{_SEPARATORS}] ")
 _HIERARCHICAL_RE = re.compile(r" [\\/>»] ")
-_LEADING_PART_RE = re.compile(r"^[^|\-–—\\/>»]*[|\-–—\\/>»]")
-_SEPARATORS_RE = re.compile(r"[|\-–—\\/>»]+")
+_LEADING_PART_RE = re.compile(f"^[^{_SEPARATORS}]*[{_SEPARATORS}]")
+_SEPARATORS_RE = re.compile(f"[{_SEPARATORS}]+")
 _WORD_SPLIT_RE = re.compile(r"\s+")
 _TOKEN_RE = re.compile(r"\W+")
 _URL_RE = re.compile(r"^https?://", re.IGNORECASE)
@@ -197,8 +198,9 @@ def _title_site(root: lxml.html.HtmlElement) -> str | None:
     if not separators:
         return None
     last, first = title[separators[-1].end() :].strip(), title[: separators[0].start()].strip()
+    headline = article_title(root)
     for site in (last, first):
-        if site and _word_count(site) <= SITE_NAME_WORDS and site not in article_title(root):
+        if site and _word_count(site) <= SITE_NAME_WORDS and site not in headline:
             return site
     return None
 

@@ -31,8 +31,8 @@ from declutter.labels import Label
 from declutter.smoother import N_CONTEXT, N_GROUP_CONTEXT, refining_features, smoothing_features
 
 MODEL_FILE = "declutter.joblib"
-# The HTML model: the same four estimators, trained on declutter's rendering of the corpus HTML
-# with each block's DOM features (see declutter.dom) after the text features.
+# The HTML model: the same estimators but the refiner, trained on declutter's rendering of the
+# corpus HTML with each block's DOM features (see declutter.dom) after the text features.
 HTML_MODEL_FILE = "declutter-html.joblib"
 MANIFEST_SUFFIX = ".manifest.json"
 # Content probability cut-off used when neither the settings nor the manifest give one.

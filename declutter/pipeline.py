@@ -139,10 +139,9 @@ class Declutter:
         if judge is None:
             return [Verdict(Label.BODY, RULES_ONLY_PROBABILITY, RULE_PREFIX + "default") for _ in blocks]
         scores = judge.text_scores(text_inputs(blocks))
-        page_dom = dom if judge.reads_dom else None
-        features = featurize_page(blocks, lines, scores, page_dom.features if page_dom else None)
+        features = featurize_page(blocks, lines, scores, dom.features if dom else None)
         first = judge.classify(features)
-        groups = block_groups(blocks, page_dom.groups) if page_dom else None
+        groups = block_groups(blocks, dom.groups) if dom else None
         final = judge.smooth(features, first, groups) if self.settings.smooth else first
         cutoff = self._threshold(judge)
         if self.settings.threshold is None:  # the model's own threshold, with the page fallback

@@ -51,8 +51,9 @@ _PARA = "\x02"  # required blank line
 _PRE_SPACE = "\x03"  # space inside <pre> (never collapsed)
 _PRE_TAB = "\x04"  # tab inside <pre> (not a cell separator)
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# C0 controls other than tab, LF, FF and CR, and DEL: scrubbed from the input.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
+_CONTROL_RE = re.compile(f"[{re.escape(_CONTROL_BYTES.decode('ascii'))}]")
 _XML_DECL_RE = re.compile(r"^\ufeff?\s*<\?xml[^>]*>", re.IGNORECASE)
 _WS_RE = re.compile(r"[ \t\n\r\f]+")
 _SPACES_RE = re.compile(r" {2,}")
