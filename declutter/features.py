@@ -13,13 +13,15 @@ import re
 from collections import Counter
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from declutter.lexicon import CHROME_WORDS_RE, META_LEAD_RE, SECTION_END_RE, has_date
 from declutter.segmenter import Block
 
 # 4: the smoother's page context and the refiner (a model of version 3 lacks both).
-FEATURE_VERSION = 4
+# 5: the smoother's and refiner's lexical cohesion columns (declutter.cohesion).
+FEATURE_VERSION = 5
 
 TOKEN_RE = re.compile(r"\w+")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -465,3 +467,11 @@ def text_vectorizer() -> HashingVectorizer:
 def text_inputs(blocks: list[Block]) -> list[str]:
     """What the text model reads of each block."""
     return [b.text[:TEXT_PREFIX] for b in blocks]
+
+
+def text_terms(blocks: list[Block]) -> csr_matrix:
+    """The blocks' term rows: what the text model and the cohesion features read."""
+    if not blocks:
+        return csr_matrix((0, TEXT_HASH_FEATURES))
+    matrix: csr_matrix = text_vectorizer().transform(text_inputs(blocks))
+    return matrix

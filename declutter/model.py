@@ -20,6 +20,7 @@ from typing import Any
 import joblib
 import numpy as np
 import sklearn
+from scipy.sparse import csr_matrix
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
 from threadpoolctl import ThreadpoolController
@@ -61,13 +62,11 @@ class Model:
         """Whether the model was trained on HTML pages and reads their blocks' DOM features."""
         return is_html_manifest(self.manifest)
 
-    def text_scores(self, texts: list[str]) -> np.ndarray:
-        """The text model's content probability of each block text."""
-        from declutter.features import text_vectorizer
-
-        if not texts:
+    def text_scores(self, terms: csr_matrix) -> np.ndarray:
+        """The text model's content probability of each block (``terms``: see features.text_terms)."""
+        if not terms.shape[0]:
             return np.zeros(0)
-        scores: np.ndarray = self.estimators["text"].predict_proba(text_vectorizer().transform(texts))
+        scores: np.ndarray = self.estimators["text"].predict_proba(terms)
         return scores[:, 1]
 
     def classify(self, features: np.ndarray) -> np.ndarray:
@@ -78,20 +77,24 @@ class Model:
             probabilities: np.ndarray = self.estimators["block"].predict_proba(features)
         return probabilities[:, 1]
 
-    def smooth(self, features: np.ndarray, first: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
+    def smooth(
+        self, features: np.ndarray, first: np.ndarray, terms: csr_matrix, groups: np.ndarray | None = None
+    ) -> np.ndarray:
         """Smoothed content probabilities: the smoother, then the refiner, on the first stage's
-        (``groups``: the blocks' groups in the markup, which an HTML model reads)."""
+        (``terms``: the blocks' term rows; ``groups``: their groups in the markup, which an HTML
+        model reads)."""
         if not len(features):
             return np.zeros(0)
         if self.reads_dom != (groups is not None):
             raise ValueError("an HTML model smooths with the blocks' groups, a text model without")
         with _single_thread():
-            smoother_input = smoothing_features(features, first, groups)
+            smoother_input = smoothing_features(features, first, terms, groups)
             smoothed: np.ndarray = self.estimators["smoother"].predict_proba(smoother_input)[:, 1]
             refiner = self.estimators.get("refiner")
             if refiner is None:  # a two-stage model (see OPTIONAL_ESTIMATORS)
                 return smoothed
-            refined: np.ndarray = refiner.predict_proba(refining_features(features, first, smoothed, groups))
+            refiner_input = refining_features(features, first, smoothed, terms, groups)
+            refined: np.ndarray = refiner.predict_proba(refiner_input)
         return refined[:, 1]
 
 

@@ -10,7 +10,9 @@ along the page).
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
+from declutter.cohesion import N_COHESION, cohesion_context
 from declutter.document import REASON_SMOOTHED, RULE_PREFIX, Verdict
 from declutter.features import MAX_DISTANCE, distances, feature_names, max_span, shift, window_mean
 from declutter.labels import Label
@@ -33,7 +35,7 @@ RUN_GAP_WORDS = 3
 RUN_LEVEL = 0.5
 N_PAGE_CONTEXT = 3 + 4 * len(SPAN_LEVELS) + 3
 N_PROBABILITY_CONTEXT = 1 + len(PROBABILITY_OFFSETS) + len(WINDOWS) + 2 + 8
-N_CONTEXT = N_PROBABILITY_CONTEXT + N_PAGE_CONTEXT
+N_CONTEXT = N_PROBABILITY_CONTEXT + N_PAGE_CONTEXT + N_COHESION
 
 
 def _running_max(values: np.ndarray, reverse: bool) -> np.ndarray:
@@ -161,22 +163,30 @@ def group_context(p: np.ndarray, words: np.ndarray, groups: np.ndarray) -> np.nd
     return np.column_stack(columns)
 
 
-def smoothing_features(features: np.ndarray, p: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
-    """The smoother's input: the block features plus the probability context of ``p`` (and, for a
-    page from HTML, its blocks' ``groups`` context: see :func:`group_context`)."""
+def smoothing_features(
+    features: np.ndarray, p: np.ndarray, terms: csr_matrix, groups: np.ndarray | None = None
+) -> np.ndarray:
+    """The smoother's input: the block features plus the probability context of ``p``, the blocks'
+    lexical cohesion (``terms``: their term rows, see :mod:`declutter.cohesion`) and, for a page
+    from HTML, its blocks' ``groups`` context (see :func:`group_context`)."""
     prose = features[:, PROSE_COLUMN]
     words = np.expm1(features[:, WORDS_COLUMN])  # float32, as the shipped model was trained
-    context = [probability_context(p, prose), page_context(p, words)]
+    context = [probability_context(p, prose), page_context(p, words), cohesion_context(terms, p, words)]
     if groups is not None:
         context.append(group_context(p, words.astype(float), groups))
     return np.hstack([features, *context]).astype(np.float32)
 
 
 def refining_features(
-    features: np.ndarray, first: np.ndarray, smoothed: np.ndarray, groups: np.ndarray | None = None
+    features: np.ndarray,
+    first: np.ndarray,
+    smoothed: np.ndarray,
+    terms: csr_matrix,
+    groups: np.ndarray | None = None,
 ) -> np.ndarray:
     """The refiner's input: the smoother's input rebuilt on smoothed probabilities, plus the first."""
-    return np.hstack([smoothing_features(features, smoothed, groups), first[:, None]]).astype(np.float32)
+    rebuilt = smoothing_features(features, smoothed, terms, groups)
+    return np.hstack([rebuilt, first[:, None]]).astype(np.float32)
 
 
 # A short block (a subheading) the model is unsure of, between two kept blocks, is kept with them,

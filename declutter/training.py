@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_matrix, vstack
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
@@ -17,7 +18,7 @@ from sklearn.model_selection import GroupKFold
 from declutter.alignment import align
 from declutter.corpus import Record, iter_records, licences
 from declutter.dom import LineDom, block_groups
-from declutter.features import featurize_page, text_inputs, text_vectorizer
+from declutter.features import featurize_page, text_terms
 from declutter.model import DEFAULT_THRESHOLD, HTML_MODEL_FILE, MODEL_FILE, Model, load, save, write_manifest
 from declutter.renderers import renderer
 from declutter.segmenter import Block, segment, split_lines
@@ -44,6 +45,8 @@ HTML_GB_PARAMS = {**GB_PARAMS, "max_iter": 120, "learning_rate": 0.2}
 # 0.9694 against 0.9667 at threshold 0.8 (0.9690 vs 0.9664 at 0.7; DOM features v3), and a page
 # costs one prediction less.
 HTML_REFINER = False
+# Extra weight of some training datasets' pages (dataset name -> factor; others weigh 1).
+DATASET_WEIGHTS: dict[str, float] = {}
 # Text model: logistic loss SGD over hashed n-grams; alpha and epochs chosen by hand, not swept.
 TEXT_ALPHA = 1e-6
 TEXT_EPOCHS = 15
@@ -120,7 +123,7 @@ def block_weights(doc: Example) -> np.ndarray:
     when misjudged, as in the token F1); a page's weights sum to its number of blocks."""
     lengths = np.array([len(b.text.split()) + 1 for b in doc.blocks], dtype=float) ** WEIGHT_POWER
     weights: np.ndarray = lengths / lengths.sum() * len(doc.blocks)
-    return weights
+    return weights * DATASET_WEIGHTS.get(doc.key.split("/", 1)[0], 1.0)
 
 
 def _weights(docs: list[Example], indices: Iterable[int] | None = None) -> np.ndarray:
@@ -142,13 +145,11 @@ def _split_rows(values: np.ndarray, docs: list[Example]) -> list[np.ndarray]:
     return [values[bounds[i] : bounds[i + 1]] for i in range(len(docs))]
 
 
-def _oof_text_scores(docs: list[Example], folds: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    vectorizer = text_vectorizer()
-    per_doc = [vectorizer.transform(text_inputs(d.blocks)) for d in docs]
+def _oof_text_scores(
+    per_doc: list[csr_matrix], docs: list[Example], folds: list[tuple[np.ndarray, np.ndarray]]
+) -> np.ndarray:
     labels = [d.labels.astype(int) for d in docs]
     scores: list[np.ndarray | None] = [None] * len(docs)
-    from scipy.sparse import vstack
-
     for train_idx, test_idx in folds:
         model = new_text_model().fit(
             vstack([per_doc[i] for i in train_idx]),
@@ -204,18 +205,14 @@ def _fit_all(
 def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None, refine: bool = True) -> Fitted:
     """Fit text model, block classifier, smoother and (``refine``) refiner, each next stage on
     out-of-fold inputs."""
-    from scipy.sparse import vstack
-
     folds = _fold_indices(docs)
     params = HTML_GB_PARAMS if docs and docs[0].dom is not None else GB_PARAMS
     y = _concat_labels(docs)
     progress(f"{len(docs)} documents, {len(y)} blocks, {y.mean():.3f} content")
-    text_scores = _oof_text_scores(docs, folds)
+    terms = [text_terms(d.blocks) for d in docs]
+    text_scores = _oof_text_scores(terms, docs, folds)
     progress("text model: out-of-fold scores done")
-    vectorizer = text_vectorizer()
-    text_model = new_text_model().fit(
-        vstack([vectorizer.transform(text_inputs(d.blocks)) for d in docs]), y, sample_weight=_weights(docs)
-    )
+    text_model = new_text_model().fit(vstack(terms), y, sample_weight=_weights(docs))
     progress("text model fitted")
     feats = [
         featurize_page(d.blocks, d.lines, s, d.dom.features if d.dom else None)
@@ -223,7 +220,9 @@ def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None, r
     ]
     groups = [block_groups(d.blocks, d.dom.groups) if d.dom else None for d in docs]
     block_model, first = _stack(feats, docs, folds, progress, "block model", params)
-    smooth_x = [smoothing_features(f, p, g) for f, p, g in zip(feats, first, groups, strict=True)]
+    smooth_x = [
+        smoothing_features(f, p, t, g) for f, p, t, g in zip(feats, first, terms, groups, strict=True)
+    ]
     if not refine:
         smoother = _fit_all(smooth_x, docs, params)
         progress("smoother fitted")
@@ -231,7 +230,8 @@ def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None, r
     smoother, smoothed = _stack(smooth_x, docs, folds, progress, "smoother", params)
     del smooth_x
     refine_x = [
-        refining_features(f, p, q, g) for f, p, q, g in zip(feats, first, smoothed, groups, strict=True)
+        refining_features(f, p, q, t, g)
+        for f, p, q, t, g in zip(feats, first, smoothed, terms, groups, strict=True)
     ]
     refiner = _fit_all(refine_x, docs, params)
     progress("refiner fitted")
@@ -248,10 +248,10 @@ def predict(
 ) -> tuple[np.ndarray, np.ndarray]:
     """First-stage and smoothed content probabilities of a document's blocks."""
     model = as_model(fitted, html=dom is not None)
-    scores = model.text_scores(text_inputs(blocks))
-    features = featurize_page(blocks, lines, scores, dom.features if dom else None)
+    terms = text_terms(blocks)
+    features = featurize_page(blocks, lines, model.text_scores(terms), dom.features if dom else None)
     first = model.classify(features)
-    return first, model.smooth(features, first, block_groups(blocks, dom.groups) if dom else None)
+    return first, model.smooth(features, first, terms, block_groups(blocks, dom.groups) if dom else None)
 
 
 # Renderings of every training page the model learns from (see declutter.renderers).

@@ -11,6 +11,7 @@ from typing import Any
 import joblib
 import numpy as np
 import pytest
+from scipy.sparse import csr_matrix
 
 from declutter import Declutter, ModelError
 from declutter.dom import DOM_FEATURE_VERSION, dom_feature_names
@@ -158,7 +159,7 @@ def test_a_two_stage_model_loads_and_smooths_with_its_smoother(model_copy: Path)
     model = load(_with_estimators(model_copy, lambda estimators: estimators.pop("refiner")))
     features = np.zeros((3, model.estimators["block"].n_features_in_), dtype=np.float32)
     first = model.classify(features)
-    smoothed = model.smooth(features, first)
+    smoothed = model.smooth(features, first, csr_matrix((3, 8)))
     assert "refiner" not in model.estimators and smoothed.shape == (3,)
     assert np.all((smoothed >= 0) & (smoothed <= 1))
 

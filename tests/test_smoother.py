@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from declutter.document import Verdict
 from declutter.features import feature_names
@@ -48,13 +49,14 @@ def test_page_context_finds_the_main_span_and_runs() -> None:
 def test_stage_inputs_have_the_widths_the_model_checks() -> None:
     features = np.zeros((3, len(feature_names())), dtype=np.float32)
     first, smoothed = np.array([0.2, 0.9, 0.4]), np.array([0.1, 0.95, 0.5])
-    assert smoothing_features(features, first).shape == (3, len(feature_names()) + N_CONTEXT)
-    refined = refining_features(features, first, smoothed)
+    terms = csr_matrix(np.eye(3, 8))
+    assert smoothing_features(features, first, terms).shape == (3, len(feature_names()) + N_CONTEXT)
+    refined = refining_features(features, first, smoothed, terms)
     assert refined.shape == (3, len(feature_names()) + N_CONTEXT + 1)
     assert refined[:, -1].tolist() == [np.float32(v) for v in first]
     assert page_context(np.zeros(0), np.zeros(0)).shape == (0, N_PAGE_CONTEXT)
     groups = np.array([[1, 9], [1, 9], [2, 9]])
-    assert smoothing_features(features, first, groups).shape == (
+    assert smoothing_features(features, first, terms, groups).shape == (
         3,
         len(feature_names()) + N_CONTEXT + N_GROUP_CONTEXT,
     )
