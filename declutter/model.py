@@ -25,11 +25,12 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
 from threadpoolctl import ThreadpoolController
 
+from declutter.cohesion import page_terms
 from declutter.dom import DOM_FEATURE_VERSION, dom_feature_names
 from declutter.errors import ModelError
 from declutter.features import FEATURE_VERSION, feature_names
 from declutter.labels import Label
-from declutter.smoother import N_CONTEXT, N_GROUP_CONTEXT, refining_features, smoothing_features
+from declutter.smoother import N_CONTEXT, N_GROUP_CONTEXT, block_words, refining_features, smoothing_features
 
 MODEL_FILE = "declutter.joblib"
 # The HTML model: the same estimators but the refiner, trained on declutter's rendering of the
@@ -87,13 +88,14 @@ class Model:
             return np.zeros(0)
         if self.reads_dom != (groups is not None):
             raise ValueError("an HTML model smooths with the blocks' groups, a text model without")
+        page = page_terms(terms, block_words(features))
         with _single_thread():
-            smoother_input = smoothing_features(features, first, terms, groups)
+            smoother_input = smoothing_features(features, first, page, groups)
             smoothed: np.ndarray = self.estimators["smoother"].predict_proba(smoother_input)[:, 1]
             refiner = self.estimators.get("refiner")
             if refiner is None:  # a two-stage model (see OPTIONAL_ESTIMATORS)
                 return smoothed
-            refiner_input = refining_features(features, first, smoothed, terms, groups)
+            refiner_input = refining_features(features, first, smoothed, page, groups)
             refined: np.ndarray = refiner.predict_proba(refiner_input)
         return refined[:, 1]
 

@@ -10,9 +10,8 @@ along the page).
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
-from declutter.cohesion import N_COHESION, cohesion_context
+from declutter.cohesion import N_COHESION, PageTerms, cohesion_context
 from declutter.document import REASON_SMOOTHED, RULE_PREFIX, Verdict
 from declutter.features import MAX_DISTANCE, distances, feature_names, max_span, shift, window_mean
 from declutter.labels import Label
@@ -163,15 +162,21 @@ def group_context(p: np.ndarray, words: np.ndarray, groups: np.ndarray) -> np.nd
     return np.column_stack(columns)
 
 
+def block_words(features: np.ndarray) -> np.ndarray:
+    """Each block's word count, from its features (float32, as the shipped models were trained)."""
+    words: np.ndarray = np.expm1(features[:, WORDS_COLUMN])
+    return words
+
+
 def smoothing_features(
-    features: np.ndarray, p: np.ndarray, terms: csr_matrix, groups: np.ndarray | None = None
+    features: np.ndarray, p: np.ndarray, terms: PageTerms, groups: np.ndarray | None = None
 ) -> np.ndarray:
     """The smoother's input: the block features plus the probability context of ``p``, the blocks'
-    lexical cohesion (``terms``: their term rows, see :mod:`declutter.cohesion`) and, for a page
-    from HTML, its blocks' ``groups`` context (see :func:`group_context`)."""
+    lexical cohesion (``terms``: see :func:`declutter.cohesion.page_terms`) and, for a page from
+    HTML, its blocks' ``groups`` context (see :func:`group_context`)."""
     prose = features[:, PROSE_COLUMN]
-    words = np.expm1(features[:, WORDS_COLUMN])  # float32, as the shipped model was trained
-    context = [probability_context(p, prose), page_context(p, words), cohesion_context(terms, p, words)]
+    words = block_words(features)
+    context = [probability_context(p, prose), page_context(p, words), cohesion_context(terms, p)]
     if groups is not None:
         context.append(group_context(p, words.astype(float), groups))
     return np.hstack([features, *context]).astype(np.float32)
@@ -181,7 +186,7 @@ def refining_features(
     features: np.ndarray,
     first: np.ndarray,
     smoothed: np.ndarray,
-    terms: csr_matrix,
+    terms: PageTerms,
     groups: np.ndarray | None = None,
 ) -> np.ndarray:
     """The refiner's input: the smoother's input rebuilt on smoothed probabilities, plus the first."""

@@ -16,6 +16,7 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 
 from declutter.alignment import align
+from declutter.cohesion import page_terms
 from declutter.corpus import Record, iter_records, licences
 from declutter.dom import LineDom, block_groups
 from declutter.features import featurize_page, text_terms
@@ -23,7 +24,7 @@ from declutter.model import DEFAULT_THRESHOLD, HTML_MODEL_FILE, MODEL_FILE, Mode
 from declutter.renderers import renderer
 from declutter.segmenter import Block, segment, split_lines
 from declutter.settings import Settings
-from declutter.smoother import refining_features, smoothing_features
+from declutter.smoother import block_words, refining_features, smoothing_features
 
 SEED = 20261121
 # Folds for the out-of-fold scores that the next stage trains on (so it learns from honest inputs).
@@ -219,9 +220,11 @@ def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None, r
         for d, s in zip(docs, _split_rows(text_scores, docs), strict=True)
     ]
     groups = [block_groups(d.blocks, d.dom.groups) if d.dom else None for d in docs]
+    pages = [page_terms(t, block_words(f)) for t, f in zip(terms, feats, strict=True)]
+    del terms
     block_model, first = _stack(feats, docs, folds, progress, "block model", params)
     smooth_x = [
-        smoothing_features(f, p, t, g) for f, p, t, g in zip(feats, first, terms, groups, strict=True)
+        smoothing_features(f, p, t, g) for f, p, t, g in zip(feats, first, pages, groups, strict=True)
     ]
     if not refine:
         smoother = _fit_all(smooth_x, docs, params)
@@ -231,7 +234,7 @@ def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None, r
     del smooth_x
     refine_x = [
         refining_features(f, p, q, t, g)
-        for f, p, q, t, g in zip(feats, first, smoothed, terms, groups, strict=True)
+        for f, p, q, t, g in zip(feats, first, smoothed, pages, groups, strict=True)
     ]
     refiner = _fit_all(refine_x, docs, params)
     progress("refiner fitted")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
 
-from declutter.cohesion import N_COHESION, cohesion_context
+from declutter.cohesion import N_COHESION, cohesion_context, page_terms
 from declutter.features import text_terms
 from declutter.segmenter import Block
 
@@ -21,7 +21,7 @@ TEASER = "Hamilton takes pole at the Australian Grand Prix in Melbourne."
 def _context(texts: list[str], p: list[float]) -> np.ndarray:
     blocks = [Block(i, i + 1, text) for i, text in enumerate(texts)]
     words = np.array([len(t.split()) for t in texts], dtype=float)
-    return cohesion_context(text_terms(blocks), np.array(p), words)
+    return cohesion_context(page_terms(text_terms(blocks), words), np.array(p))
 
 
 def test_a_teaser_shares_less_with_the_article_than_its_paragraphs() -> None:
@@ -49,4 +49,4 @@ def test_probabilities_decide_what_counts_as_the_article() -> None:
 
 def test_term_rows_must_match_the_blocks() -> None:
     with pytest.raises(ValueError, match="2 term rows for 3 blocks"):
-        cohesion_context(csr_matrix((2, 8)), np.zeros(3), np.zeros(3))
+        page_terms(csr_matrix((2, 8)), np.zeros(3))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from declutter.cohesion import page_terms
 from declutter.document import Verdict
 from declutter.features import feature_names
 from declutter.labels import Label
@@ -49,7 +50,7 @@ def test_page_context_finds_the_main_span_and_runs() -> None:
 def test_stage_inputs_have_the_widths_the_model_checks() -> None:
     features = np.zeros((3, len(feature_names())), dtype=np.float32)
     first, smoothed = np.array([0.2, 0.9, 0.4]), np.array([0.1, 0.95, 0.5])
-    terms = csr_matrix(np.eye(3, 8))
+    terms = page_terms(csr_matrix(np.eye(3, 8)), np.zeros(3))
     assert smoothing_features(features, first, terms).shape == (3, len(feature_names()) + N_CONTEXT)
     refined = refining_features(features, first, smoothed, terms)
     assert refined.shape == (3, len(feature_names()) + N_CONTEXT + 1)
