@@ -26,10 +26,11 @@ from sklearn.linear_model import SGDClassifier
 from threadpoolctl import ThreadpoolController
 
 from declutter.cohesion import page_terms
-from declutter.dom import DOM_FEATURE_VERSION, dom_feature_names
+from declutter.dom import DOM_FEATURE_VERSION, LineDom, block_groups, dom_feature_names
 from declutter.errors import ModelError
-from declutter.features import FEATURE_VERSION, feature_names
+from declutter.features import FEATURE_VERSION, feature_names, featurize_page, text_terms
 from declutter.labels import Label
+from declutter.segmenter import Block
 from declutter.smoother import N_CONTEXT, N_GROUP_CONTEXT, block_words, refining_features, smoothing_features
 
 MODEL_FILE = "declutter.joblib"
@@ -62,6 +63,22 @@ class Model:
     def reads_dom(self) -> bool:
         """Whether the model was trained on HTML pages and reads their blocks' DOM features."""
         return is_html_manifest(self.manifest)
+
+    def probabilities(
+        self, blocks: list[Block], lines: list[str], dom: LineDom | None = None, smooth: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A page's block features, first-stage and (``smooth``) smoothed content probabilities
+        (``dom``: the DOM side of its lines, for a page from HTML)."""
+        terms = text_terms(blocks)
+        features = featurize_page(blocks, lines, self.text_scores(terms), dom.features if dom else None)
+        first = self.classify(features)
+        if not smooth:
+            return features, first, first
+        return (
+            features,
+            first,
+            self.smooth(features, first, terms, block_groups(blocks, dom.groups) if dom else None),
+        )
 
     def text_scores(self, terms: csr_matrix) -> np.ndarray:
         """The text model's content probability of each block (``terms``: see features.text_terms)."""

@@ -13,8 +13,7 @@ import numpy as np
 
 from declutter import article, markup, model, reader, rules, segmenter, smoother, writer
 from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX, Document, Verdict
-from declutter.dom import LineDom, block_groups
-from declutter.features import featurize_page, text_terms
+from declutter.dom import LineDom
 from declutter.labels import Label
 from declutter.settings import Settings
 
@@ -138,11 +137,7 @@ class Declutter:
     ) -> list[Verdict]:
         if judge is None:
             return [Verdict(Label.BODY, RULES_ONLY_PROBABILITY, RULE_PREFIX + "default") for _ in blocks]
-        terms = text_terms(blocks)
-        features = featurize_page(blocks, lines, judge.text_scores(terms), dom.features if dom else None)
-        first = judge.classify(features)
-        groups = block_groups(blocks, dom.groups) if dom else None
-        final = judge.smooth(features, first, terms, groups) if self.settings.smooth else first
+        features, first, final = judge.probabilities(blocks, lines, dom, self.settings.smooth)
         cutoff = self._threshold(judge)
         if self.settings.threshold is None:  # the model's own threshold, with the page fallback
             prose = features[:, smoother.PROSE_COLUMN] * np.array([len(b.text) for b in blocks])

@@ -250,11 +250,8 @@ def predict(
     fitted: Fitted, blocks: list[Block], lines: list[str], dom: LineDom | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """First-stage and smoothed content probabilities of a document's blocks."""
-    model = as_model(fitted, html=dom is not None)
-    terms = text_terms(blocks)
-    features = featurize_page(blocks, lines, model.text_scores(terms), dom.features if dom else None)
-    first = model.classify(features)
-    return first, model.smooth(features, first, terms, block_groups(blocks, dom.groups) if dom else None)
+    _, first, smoothed = as_model(fitted, html=dom is not None).probabilities(blocks, lines, dom)
+    return first, smoothed
 
 
 # Renderings of every training page the model learns from (see declutter.renderers).
