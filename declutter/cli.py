@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
-import tempfile
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from declutter import batch, outputs, sources
+from declutter.batch import Job, cleaner_for
 from declutter.errors import DeclutterError
 from declutter.pipeline import Declutter
 from declutter.settings import INPUT_KINDS, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-INPUT_SUFFIXES = (".txt", ".text", ".dump", ".html", ".htm")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,12 +26,25 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     clean = commands.add_parser("clean", help="print or write the clean text of pages")
-    clean.add_argument("paths", nargs="+", help="text dump files, directories, or - for stdin")
-    clean.add_argument("-o", "--output", type=Path, help="output directory (needed for several inputs)")
+    clean.add_argument(
+        "paths",
+        nargs="+",
+        help="pages (.txt .html .htm), JSONL (.jsonl) and WARC (.warc) files, each optionally .gz; "
+        "directories (searched recursively); - for stdin",
+    )
+    clean.add_argument("--glob", help="only files under directories whose relative path matches this")
+    clean.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="output directory: a .txt per page mirroring the inputs, or with --format jsonl "
+        "part-NNNNN.jsonl.gz shards; errors.jsonl beside them",
+    )
     clean.add_argument("--format", choices=("text", "jsonl"), default="text")
     clean.add_argument(
         "--lines", action="store_true", help="jsonl: add every line's label, probability, reason"
     )
+    _add_batch_options(clean)
     clean.add_argument(
         "--threshold", type=_probability, help="content probability cut-off (default: the model's)"
     )
@@ -79,6 +94,45 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_batch_options(clean: argparse.ArgumentParser) -> None:
+    """Options for many pages: record fields, limits, workers, shards, resuming."""
+    fields = sources.Fields()
+    clean.add_argument(
+        "--html-field", action="append", help=f"JSONL field holding HTML (default: {', '.join(fields.html)})"
+    )
+    clean.add_argument(
+        "--text-field",
+        action="append",
+        help=f"JSONL field holding a text dump (default: {', '.join(fields.text)})",
+    )
+    clean.add_argument("--id-field", default=fields.id, help="JSONL field holding the record id")
+    clean.add_argument("--url-field", default=fields.url, help="JSONL field holding the page URL")
+    clean.add_argument(
+        "--timeout", type=float, default=batch.DEFAULT_TIMEOUT, help="seconds per document (0: no limit)"
+    )
+    clean.add_argument(
+        "--max-bytes", type=int, default=sources.DEFAULT_MAX_BYTES, help="largest document read, in bytes"
+    )
+    clean.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (-1: one per core)")
+    clean.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask cluster (declutter[dask])")
+    clean.add_argument(
+        "--shard-size", type=_positive, default=outputs.DEFAULT_SHARD_SIZE, help="pages per shard"
+    )
+    clean.add_argument(
+        "--chunk-size", type=_positive, default=batch.DEFAULT_CHUNK_SIZE, help="pages per worker task"
+    )
+    clean.add_argument("--resume", action="store_true", help="finish an interrupted run into the same -o")
+    clean.add_argument("--overwrite", action="store_true", help="replace an earlier run's output in -o")
+    clean.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive integer")
+    return number
+
+
 def _probability(value: str) -> float:
     number = float(value)
     if not 0.0 <= number <= 1.0:
@@ -95,6 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "train":
             return _train(args)
         return _eval(args)
+    except outputs.OutputError as error:
+        print(f"declutter: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except DeclutterError as error:
         print(f"declutter: error: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -108,118 +165,132 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _expand(paths: Sequence[str]) -> Iterator[tuple[str, Path | None]]:
-    for name in paths:
-        if name == "-":
-            yield "-", None
-            continue
-        path = Path(name)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in INPUT_SUFFIXES:
-                    yield str(child), child
-        else:
-            yield name, path
-
-
-def _read(source: str, path: Path | None) -> bytes:
-    if path is None:
-        return sys.stdin.buffer.read()
-    return path.read_bytes()
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _output_name(source: str, path: Path | None, roots: Sequence[str]) -> Path:
-    if path is None:
-        return Path("stdin.txt")
-    for root in roots:
-        root_path = Path(root)
-        if root_path.is_dir() and path.is_relative_to(root_path):
-            return path.relative_to(root_path).with_suffix(".txt")
-    return Path(path.name).with_suffix(".txt")
-
-
 def _clean(args: argparse.Namespace) -> int:
-    inputs = list(dict.fromkeys(_expand(args.paths)))
-    if not inputs:
-        print("declutter: error: no input files (.txt, .text, .dump, .html, .htm) found", file=sys.stderr)
+    inputs = sources.expand(args.paths, args.glob)
+    problem = _usage_problem(args, inputs)
+    if problem:
+        print(f"declutter: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    many = len(inputs) > 1 or any(Path(p).is_dir() for p in args.paths if p != "-")
-    if many and args.format == "text" and args.output is None:
-        print("declutter: error: several inputs need -o OUTDIR (or --format jsonl)", file=sys.stderr)
-        return EXIT_USAGE
-    if args.output is not None and args.format == "text":
-        problem = _output_conflict(inputs, args.output, args.paths)
-        if problem:
-            print(f"declutter: error: {problem}", file=sys.stderr)
-            return EXIT_USAGE
     settings = Settings(threshold=args.threshold, rules_only=args.rules_only, input=args.input)
-    cleaner = Declutter(settings, model_path=args.model, html_model_path=args.html_model)
-    failed = 0
-    stream: TextIO = sys.stdout
-    jsonl_path = args.output / "declutter.jsonl" if args.output and args.format == "jsonl" else None
-    records: list[str] = []
-    for source, path in inputs:
-        try:
-            doc = cleaner.run(_read(source, path), source=source, encoding=args.encoding)
-        except (DeclutterError, OSError) as error:
-            failed += 1
-            print(f"declutter: {source}: {error}", file=sys.stderr)
-            continue
-        if args.format == "jsonl":
-            record: dict[str, Any] = {"source": source, **doc.to_dict(lines=args.lines)}
-            line = json.dumps(record, ensure_ascii=False)
-            if jsonl_path is None:
-                print(line, file=stream, flush=True)
-            else:
-                records.append(line)
-        elif args.output is not None:
-            _write_atomic(args.output / _output_name(source, path, args.paths), _with_newline(doc.text))
-        else:
-            stream.write(_with_newline(doc.text))
-    if jsonl_path is not None:
-        _write_atomic(jsonl_path, "".join(r + "\n" for r in records))
-    if failed:
-        print(f"declutter: {failed} of {len(inputs)} input(s) failed", file=sys.stderr)
+    job = Job(settings, args.model, args.html_model, args.timeout or None, args.lines, args.encoding)
+    cleaner_for(job)  # load and verify the models here: a bad model fails before any work
+    sink = _sink(args, inputs, job)
+    fields = _fields(args)
+    items = sources.read_all(inputs, fields, args.max_bytes)
+    started = time.perf_counter()
+    with _progress_bar(unit="doc") as bar:
+
+        def observe(outcome: batch.Outcome) -> None:
+            bar.update(1)
+            if isinstance(outcome, sources.Failure):
+                _report_failure(outcome, bar)
+
+        totals = batch.run_batch(
+            items, job, sink, _engine(args), args.shard_size, args.chunk_size, observe=observe
+        )
+    report = sink.finish()
+    if not args.quiet:
+        _summarise(totals, time.perf_counter() - started, report)
+    if totals.failed:
+        print(f"declutter: {totals.failed} of {totals.documents} document(s) failed", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
 
-def _with_newline(text: str) -> str:
-    return text + "\n" if text else ""
+def _usage_problem(args: argparse.Namespace, inputs: list[sources.Input]) -> str | None:
+    """Why this ``clean`` command line cannot run, or None."""
+    if not inputs:
+        return "no inputs found (pages .txt .html .htm, .jsonl, .warc, each optionally .gz)"
+    for source in inputs:
+        if source.path is not None and not source.path.is_file():
+            return f"{source.name}: no such file"
+    if args.output is None:
+        if args.resume or args.overwrite:
+            return "--resume and --overwrite need -o OUTDIR"
+        one_page = len(inputs) == 1 and inputs[0].kind == "page" and not Path(args.paths[0]).is_dir()
+        if args.format == "text" and not one_page:
+            return "several pages need -o OUTDIR (or --format jsonl)"
+    elif args.format == "text":
+        return _output_conflict(inputs, args.output)
+    if args.scheduler and args.jobs != 1:
+        return "-j and --scheduler exclude each other (the cluster has its own workers)"
+    return None
 
 
-def _output_conflict(inputs: list[tuple[str, Path | None]], output: Path, roots: Sequence[str]) -> str | None:
-    """Why these inputs cannot be written to ``output``: an output would overwrite an input, or two
-    inputs would share one output file."""
-    sources = {path.resolve() for _, path in inputs if path is not None}
+def _output_conflict(inputs: list[sources.Input], output: Path) -> str | None:
+    """Why these inputs cannot be mirrored into ``output``: an output would overwrite an input, or
+    two inputs would share one output file."""
+    paths = {source.path.resolve() for source in inputs if source.path is not None}
     seen: dict[Path, str] = {}
-    for source, path in inputs:
-        target = (output / _output_name(source, path, roots)).resolve()
-        if target in sources:
+    for source in inputs:
+        if source.kind != "page":
+            continue
+        target = (output / source.output.with_name(source.output.name + ".txt")).resolve()
+        if target in paths:
             return f"output {target} would overwrite an input; choose another -o"
         if target in seen:
-            return f"{seen[target]} and {source} would both be written to {target}"
-        seen[target] = source
+            return f"{seen[target]} and {source.name} would both be written to {target}"
+        seen[target] = source.name
     return None
+
+
+def _sink(args: argparse.Namespace, inputs: list[sources.Input], job: Job) -> batch.Sink:
+    if args.output is None:
+        return outputs.Stream(sys.stdout, jsonl=args.format == "jsonl")
+    plan = {
+        "inputs": [source.name for source in inputs],
+        "format": args.format,
+        "shard_size": args.shard_size,
+        "lines": args.lines,
+        "settings": dataclasses.asdict(job.settings),
+        "models": [str(args.model), str(args.html_model)],
+        "fields": dataclasses.asdict(_fields(args)),
+        "max_bytes": args.max_bytes,
+    }
+    kind = outputs.Shards if args.format == "jsonl" else outputs.TextTree
+    return kind(args.output, plan, resume=args.resume, overwrite=args.overwrite)
+
+
+def _fields(args: argparse.Namespace) -> sources.Fields:
+    default = sources.Fields()
+    html = tuple(args.html_field or default.html)
+    return sources.Fields(html, tuple(args.text_field or default.text), args.id_field, args.url_field)
+
+
+def _engine(args: argparse.Namespace) -> batch.Engine:
+    if args.scheduler:
+        return batch.run_dask(args.scheduler)
+    if args.jobs != 1:
+        return batch.run_joblib(args.jobs)
+    return batch.run_here
+
+
+def _report_failure(failure: sources.Failure, bar: Any) -> None:
+    where = failure.source if failure.id == failure.source else f"{failure.source}: {failure.id}"
+    bar.write(f"declutter: {where}: {failure.error}: {failure.message}", file=sys.stderr)
+
+
+def _summarise(totals: batch.Totals, seconds: float, report: Path | None) -> None:
+    """The run's summary on stderr."""
+    share = totals.chars_kept / totals.chars_total if totals.chars_total else 0.0
+    done_now = totals.documents - totals.resumed
+    lines = [
+        f"documents: {totals.documents} in, {totals.written} out, {totals.failed} failed"
+        + (f" ({totals.resumed} finished by an earlier run)" if totals.resumed else ""),
+        f"lines: {totals.lines_kept} kept, {totals.lines_total - totals.lines_kept} dropped; "
+        f"characters kept: {share:.1%}",
+        f"time: {seconds:.1f} s, {done_now / max(seconds, 1e-9):.1f} docs/s",
+    ]
+    if report is not None:
+        lines.append(f"errors: {report}")
+    for line in lines:
+        print(f"declutter: {line}", file=sys.stderr)
+
+
+def _progress_bar(unit: str) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(unit=unit, file=sys.stderr, disable=not sys.stderr.isatty(), dynamic_ncols=True)
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -274,7 +345,7 @@ def _eval(args: argparse.Namespace) -> int:
     )
     print(format_table(results))
     if args.json:
-        _write_atomic(args.json, json.dumps(to_json(results), indent=2) + "\n")
+        outputs.write_atomic(args.json, (json.dumps(to_json(results), indent=2) + "\n").encode())
     return EXIT_OK
 
 

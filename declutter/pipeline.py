@@ -93,12 +93,15 @@ class Declutter:
             return self.settings.threshold
         return judge.threshold if judge else model.DEFAULT_THRESHOLD
 
-    def run(self, raw: str | bytes, source: str = "<input>", encoding: str | None = None) -> Document:
+    def run(
+        self, raw: str | bytes, source: str = "<input>", encoding: str | None = None, input: str | None = None
+    ) -> Document:
         """Judge every line of a page (a text dump or HTML) and assemble its clean text.
 
         ``encoding`` is what the caller knows of the bytes' encoding (an HTTP header, say); it is
-        passed over when the bytes do not decode with it."""
-        is_html = self._is_html(raw)
+        passed over when the bytes do not decode with it. ``input`` ("html" or "text") says what
+        this page is, over the settings (a JSONL record's field tells, say)."""
+        is_html = self._is_html(raw) if input is None else _html_kind(input)
         text = reader.read(raw, source, encoding, html=is_html)
         if not is_html:
             return self._judge(text, self.model)
@@ -149,6 +152,12 @@ class Declutter:
         flipped = keep != (first >= cutoff)
         label = Label.BODY if keep else Label.CHROME
         return Verdict(label, final, REASON_SMOOTHED if flipped else REASON_MODEL)
+
+
+def _html_kind(input: str) -> bool:
+    if input not in ("html", "text"):
+        raise ValueError(f"input must be html or text, got {input!r}")
+    return input == "html"
 
 
 def settings_from(options: dict[str, Any]) -> Settings:

@@ -46,9 +46,11 @@ def test_directory_writes_one_txt_per_input_mirroring_the_tree(pages: Path, tmp_
 def test_jsonl_with_lines(pages: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["clean", str(pages / "a.txt"), "--format", "jsonl", "--lines"]) == 0
     record = json.loads(capsys.readouterr().out)
-    assert set(record) >= {"source", "title", "body", "text", "meta", "lines"}
+    assert set(record) >= {"id", "source", "title", "body", "text", "meta", "metadata"}
     assert record["meta"][0] == "By Jonathan Landay and Steve Holland"
-    first = record["lines"][0]
+    metadata = record["metadata"]
+    assert metadata["lines_total"] == len(metadata["lines"]) > metadata["lines_kept"] > 0
+    first = metadata["lines"][0]
     assert set(first) == {"line", "text", "label", "probability", "reason", "block"}
 
 
@@ -146,7 +148,8 @@ def test_html_file_is_read_as_html_and_metadata_goes_to_jsonl(
     assert set(record["metadata"]) >= {"title", "author", "date", "sitename", "language", "url"}
     assert main(["clean", "--input", "text", "--format", "jsonl", "--lines", str(page)]) == 0
     as_text = json.loads(capsys.readouterr().out)  # read as a text dump: its one line is the markup
-    assert as_text["lines"][0]["text"].startswith("<!DOCTYPE html>") and "metadata" not in as_text
+    assert as_text["metadata"]["lines"][0]["text"].startswith("<!DOCTYPE html>")
+    assert as_text["metadata"]["input"] == "text" and "author" not in as_text["metadata"]
 
 
 def test_encoding_flag_is_tried_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

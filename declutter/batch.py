@@ -1,0 +1,353 @@
+"""Cleaning many pages: the per-chunk function workers run, and the engines that run it.
+
+A chunk is a list of pages (and of ``Failure`` records the reading already made, passed through).
+``clean_chunk`` turns it into outcomes in the same order; it is all a worker ever runs, in this
+process, in joblib worker processes (``-j``) or on a Dask cluster (``--scheduler``), so every
+engine writes the same bytes. Each process loads the models once (``cleaner_for``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path, PurePath
+from types import FrameType
+from typing import Any, Protocol
+
+from declutter.document import Document
+from declutter.pipeline import Declutter
+from declutter.settings import Settings
+from declutter.sources import Failure, Page
+
+# Default per-document time limit (--timeout), in seconds: the slowest dev page takes well under
+# one second; ten catches pathological pages without cutting real ones.
+DEFAULT_TIMEOUT = 10.0
+# Pages per chunk sent to a worker: enough that thousands of small files do not cost a task
+# each (a chunk of text dumps takes about a second on one core), few enough to spread them.
+DEFAULT_CHUNK_SIZE = 32
+# Chunks in flight per worker: keeps workers busy while bounding the pages held in memory.
+CHUNKS_PER_WORKER = 2
+
+
+class DocumentTimeout(Exception):
+    """A page took longer than the time limit."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to clean pages: settings, model files, limits, output options."""
+
+    settings: Settings = field(default_factory=Settings)
+    model_path: Path | None = None
+    html_model_path: Path | None = None
+    timeout: float | None = DEFAULT_TIMEOUT
+    lines: bool = False
+    encoding: str | None = None  # tried first for pages whose container names none
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A cleaned page: its record (shaped like a Dolma/datatrove document) and its counts."""
+
+    source: str
+    id: str
+    output: PurePath
+    record: dict[str, Any]
+    text: str
+    lines_total: int
+    lines_kept: int
+    chars_total: int
+    chars_kept: int
+
+
+Outcome = Cleaned | Failure
+
+
+@dataclass
+class Totals:
+    """Counts over the pages of a run (or of one shard)."""
+
+    documents: int = 0
+    written: int = 0
+    failed: int = 0
+    lines_total: int = 0
+    lines_kept: int = 0
+    chars_total: int = 0
+    chars_kept: int = 0
+    resumed: int = 0  # pages in shards an earlier run finished
+
+    def add(self, outcome: Outcome) -> None:
+        """Count one page's outcome."""
+        self.documents += 1
+        if isinstance(outcome, Failure):
+            self.failed += 1
+            return
+        self.written += 1
+        self.lines_total += outcome.lines_total
+        self.lines_kept += outcome.lines_kept
+        self.chars_total += outcome.chars_total
+        self.chars_kept += outcome.chars_kept
+
+    def merge(self, other: Totals) -> None:
+        """Add another set of counts to these."""
+        for name in (f.name for f in fields(self)):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+class Sink(Protocol):
+    """Where a run's outcomes go, shard by shard (see declutter.outputs)."""
+
+    def finished(self, shard: int) -> Totals | None:
+        """The counts of a shard an earlier run finished (to resume), or None."""
+
+    def write(self, shard: int, outcomes: list[Outcome]) -> None:
+        """Take a chunk of a shard's outcomes, in order."""
+
+    def commit(self, shard: int) -> None:
+        """Finish a shard: every outcome of it has been written."""
+
+    def finish(self) -> Path | None:
+        """Finish the run; return the error report written, if any."""
+
+
+@functools.lru_cache(maxsize=4)
+def cleaner_for(job: Job) -> Declutter:
+    """The job's cleaner, loaded once per process."""
+    return Declutter(job.settings, model_path=job.model_path, html_model_path=job.html_model_path)
+
+
+def clean_chunk(job: Job, chunk: list[Page | Failure]) -> list[Outcome]:
+    """Clean a chunk of pages in order; a page that fails becomes a ``Failure``, never an exception."""
+    cleaner = cleaner_for(job)
+    return [item if isinstance(item, Failure) else clean_page(cleaner, item, job) for item in chunk]
+
+
+def clean_page(cleaner: Declutter, page: Page, job: Job) -> Outcome:
+    """Clean one page within the job's time limit."""
+    kind = page.input if cleaner.settings.input == "auto" else None
+    try:
+        with time_limit(job.timeout):
+            doc = cleaner.run(page.raw, source=page.id, encoding=page.encoding or job.encoding, input=kind)
+    except DocumentTimeout:
+        return _failure(page, "Timeout", f"took longer than {job.timeout:g} s")
+    except Exception as error:  # a crash on one page must not cost the batch: report it
+        return _failure(page, type(error).__name__, str(error) or repr(error))
+    return cleaned(page, doc, job.lines)
+
+
+def _failure(page: Page, error: str, message: str) -> Failure:
+    return Failure(page.source, page.id, error, message, page.output)
+
+
+def cleaned(page: Page, doc: Document, lines: bool = False) -> Cleaned:
+    """A page's outcome from its document."""
+    kept = [line for line in doc.lines if line.label.is_content]
+    view = doc.to_dict(lines=False)
+    metadata: dict[str, Any] = {
+        **doc.metadata,  # an HTML page's: author, date, sitename, language...
+        "url": page.url or doc.metadata.get("url"),
+        "source": page.source,
+        "title": doc.title or doc.metadata.get("title"),
+        "meta": doc.meta,
+        "input": doc.input,
+        "lines_total": len(doc.lines),
+        "lines_kept": len(kept),
+    }
+    if lines:
+        metadata["lines"] = [line.to_dict() for line in doc.lines]
+    record = {"id": page.id, "text": doc.text, "source": page.source, **view, "metadata": metadata}
+    return Cleaned(
+        source=page.source,
+        id=page.id,
+        output=page.output,
+        record=record,
+        text=doc.text,
+        lines_total=len(doc.lines),
+        lines_kept=len(kept),
+        chars_total=sum(len(line.text.strip()) for line in doc.lines),
+        chars_kept=sum(len(line.text.strip()) for line in kept),
+    )
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ``DocumentTimeout`` in the block once ``seconds`` have passed (None: no limit).
+
+    In a process's main thread this is a SIGALRM timer; elsewhere (Dask runs tasks in threads) a
+    timer thread raises the exception in the worker thread. Either way it lands between Python
+    bytecodes: one long call into C (a regex, libxml2) finishes before it does."""
+    if not seconds:
+        yield
+    elif threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        with _alarm(seconds):
+            yield
+    else:
+        with _thread_alarm(seconds):
+            yield
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise DocumentTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _thread_alarm(seconds: float) -> Iterator[None]:
+    target = ctypes.c_ulong(threading.get_ident())
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def expire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(DocumentTimeout))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["done"] = True
+            timer.cancel()
+            if state["fired"]:  # not delivered yet if the block ended first: withdraw it
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
+
+
+Engine = Callable[[Job, Iterable[list[Page | Failure]]], Iterator[list[Outcome]]]
+
+
+def run_here(job: Job, chunks: Iterable[list[Page | Failure]]) -> Iterator[list[Outcome]]:
+    """Clean chunks in this process, in order."""
+    for chunk in chunks:
+        yield clean_chunk(job, chunk)
+
+
+def run_joblib(jobs: int) -> Engine:
+    """An engine that cleans chunks in ``jobs`` joblib worker processes, yielding them in order."""
+    from joblib import Parallel, delayed
+
+    def run(job: Job, chunks: Iterable[list[Page | Failure]]) -> Iterator[list[Outcome]]:
+        parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch=f"{CHUNKS_PER_WORKER}*n_jobs")
+        yield from parallel(delayed(clean_chunk)(job, chunk) for chunk in chunks)
+
+    return run
+
+
+def run_dask(address: str) -> Engine:
+    """An engine that cleans chunks on the Dask cluster at ``address``, yielding them in order."""
+    try:
+        from distributed import Client
+    except ImportError as error:
+        raise ImportError("--scheduler needs Dask: pip install 'declutter[dask]'") from error
+
+    def run(job: Job, chunks: Iterable[list[Page | Failure]]) -> Iterator[list[Outcome]]:
+        with Client(address, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+            window = CHUNKS_PER_WORKER * max(1, len(client.scheduler_info(n_workers=-1)["workers"]))
+            pending: deque[Any] = deque()
+            for chunk in chunks:
+                pending.append(client.submit(clean_chunk, job, chunk, pure=False))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+    return run
+
+
+def chunked(items: Iterable[Page | Failure], size: int) -> Iterator[list[Page | Failure]]:
+    """Consecutive lists of ``size`` items (the last may be shorter)."""
+    chunk: list[Page | Failure] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def rate(count: int, started: float) -> float:
+    """Items per second since ``started`` (a ``time.perf_counter`` value)."""
+    return count / max(time.perf_counter() - started, 1e-9)
+
+
+_END = object()
+
+
+def shard_chunks(
+    items: Iterable[Page | Failure], shard_size: int, chunk_size: int
+) -> Iterator[tuple[int, bool, list[Page | Failure]]]:
+    """Number items into shards of ``shard_size`` and cut each shard into chunks of at most
+    ``chunk_size``: (shard, whether the chunk ends its shard, chunk)."""
+    chunk: list[Page | Failure] = []
+    shard = in_shard = 0
+    iterator = iter(items)
+    pending: Any = next(iterator, _END)
+    while pending is not _END:
+        chunk.append(pending)
+        in_shard += 1
+        pending = next(iterator, _END)
+        ends = in_shard == shard_size or pending is _END
+        if ends or len(chunk) == chunk_size:
+            yield shard, ends, chunk
+            chunk = []
+            if ends:
+                shard, in_shard = shard + 1, 0
+
+
+def run_batch(
+    items: Iterable[Page | Failure],
+    job: Job,
+    sink: Sink,
+    engine: Engine = run_here,
+    shard_size: int = 1000,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    observe: Callable[[Outcome], None] | None = None,
+) -> Totals:
+    """Clean every item into ``sink`` shard by shard, skipping the shards it has finished before;
+    ``observe`` sees each outcome as it comes back. Returns the counts (finished shards included)."""
+    totals = Totals()
+    tags: deque[tuple[int, bool]] = deque()  # (shard, ends it) of each chunk sent, in order
+
+    def to_send() -> Iterator[list[Page | Failure]]:
+        current, skip = -1, False
+        for shard, ends, chunk in shard_chunks(items, shard_size, chunk_size):
+            if shard != current:
+                current, earlier = shard, sink.finished(shard)
+                skip = earlier is not None
+                if earlier is not None:
+                    totals.merge(earlier)
+                    totals.resumed += earlier.documents
+            if not skip:
+                tags.append((shard, ends))
+                yield chunk
+
+    for outcomes in engine(job, to_send()):
+        shard, ends = tags.popleft()
+        sink.write(shard, outcomes)
+        for outcome in outcomes:
+            totals.add(outcome)
+            if observe is not None:
+                observe(outcome)
+        if ends:
+            sink.commit(shard)
+    return totals
