@@ -212,19 +212,30 @@ def _string(value: Any) -> str | None:
 def _read_warc(source: Input, max_bytes: int) -> Iterator[Page | Failure]:
     from warcio.archiveiterator import ArchiveIterator
 
-    number = 0
-    try:
-        with _open(source) as handle:
-            for record in ArchiveIterator(handle):
+    number = end = 0
+    try:  # warcio reads gzipped WARC member by member itself: hand it the file's own bytes
+        with _open_raw(source) as handle:
+            records = ArchiveIterator(handle)
+            for record in records:
                 if record.rec_type == "response":
                     number += 1
                     page = _warc_page(source, number, record, max_bytes)
                     if page is not None:
                         yield page
+                end = records.get_record_offset() + records.get_record_length()
+            if source.path is not None and end < source.path.stat().st_size:
+                raise EOFError(f"{source.path.stat().st_size - end:,} bytes after the last whole record")
     except Exception as error:  # warcio raises its own types for a damaged archive
         where = f"{source.name}:record-{number + 1}"
         message = f"archive unreadable after response record {number}: {error}"
         yield Failure(source.name, where, type(error).__name__, message, source.output / f"{number + 1:08d}")
+
+
+def _open_raw(source: Input) -> contextlib.AbstractContextManager[IO[bytes]]:
+    """The input's bytes as stored (still compressed)."""
+    if source.path is None:
+        return contextlib.nullcontext(sys.stdin.buffer)
+    return open(source.path, "rb")
 
 
 def _warc_page(source: Input, number: int, record: Any, max_bytes: int) -> Page | Failure | None:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from conftest import SEEDS, load_fixture
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from declutter.cli import main
 
@@ -158,3 +164,166 @@ def test_encoding_flag_is_tried_first(tmp_path: Path, capsys: pytest.CaptureFixt
     page.write_bytes(_html_page(f"{text}\n{text} Δεύτερη παράγραφος.").encode("cp1253"))
     assert main(["clean", "--encoding", "cp1253", str(page)]) == 0
     assert "κυβέρνηση" in capsys.readouterr().out
+
+
+def _gz(path: Path, data: bytes) -> None:
+    path.write_bytes(gzip.compress(data))
+
+
+def _read_shards(out: Path) -> list[dict[str, object]]:
+    return [
+        json.loads(line)
+        for part in sorted(out.glob("part-*.jsonl.gz"))
+        for line in gzip.decompress(part.read_bytes()).decode().splitlines()
+    ]
+
+
+def test_a_directory_mixing_txt_html_and_gz_is_mirrored(tmp_path: Path) -> None:
+    fixture = load_fixture(SEEDS[1])
+    body = "\n".join(ln for ln, lb in zip(fixture.lines, fixture.labels, strict=True) if lb and lb.is_content)
+    root = tmp_path / "in"
+    (root / "web").mkdir(parents=True)
+    (root / "dump.txt").write_text(fixture.text)
+    _gz(root / "dump2.txt.gz", fixture.text.encode())
+    (root / "web" / "story.html").write_text(_html_page(body))
+    _gz(root / "web" / "story2.htm.gz", _html_page(body).encode())
+    (root / "notes.md").write_text("not an input")
+    out = tmp_path / "out"
+    assert main(["clean", str(root), "-o", str(out), "-q"]) == 0
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt"))
+    assert written == ["dump.txt", "dump2.txt", "web/story.txt", "web/story2.txt"]
+    texts = {name: (out / name).read_text() for name in written}
+    assert all("WASHINGTON (Reuters)" in text for text in texts.values())
+    assert texts["dump.txt"] == texts["dump2.txt"] and texts["web/story.txt"] == texts["web/story2.txt"]
+    assert (out / "errors.jsonl").read_text() == ""
+
+
+def test_jsonl_gz_in_sharded_jsonl_gz_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = [
+        {"id": f"r{n}", "url": f"http://example.com/{n}", "text": load_fixture(SEEDS[n]).text}
+        for n in range(5)
+    ]
+    source = tmp_path / "export.jsonl.gz"
+    _gz(source, "".join(json.dumps(r) + "\n" for r in records).encode())
+    out = tmp_path / "out"
+    assert main(["clean", str(source), "-o", str(out), "--format", "jsonl", "--shard-size", "2"]) == 0
+    assert sorted(p.name for p in out.glob("part-*")) == [f"part-0000{n}.jsonl.gz" for n in range(3)]
+    got = _read_shards(out)
+    assert [r["id"] for r in got] == [f"r{n}" for n in range(5)]
+    first = got[0]
+    assert set(first) >= {"id", "text", "metadata"} and first["text"]
+    metadata = first["metadata"]
+    assert isinstance(metadata, dict)
+    assert metadata["url"] == "http://example.com/0" and metadata["source"] == str(source)
+    assert set(metadata) >= {"title", "meta", "lines_total", "lines_kept"}
+    err = capsys.readouterr().err
+    assert "documents: 5 in, 5 out, 0 failed" in err and "docs/s" in err
+
+
+def test_warc_gz_written_with_warcio(tmp_path: Path) -> None:
+    fixture = load_fixture(SEEDS[1])
+    body = "\n".join(ln for ln, lb in zip(fixture.lines, fixture.labels, strict=True) if lb and lb.is_content)
+    source = tmp_path / "crawl.warc.gz"
+    with open(source, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for n, (media, payload) in enumerate(
+            [("text/html; charset=utf-8", _html_page(body).encode()), ("application/pdf", b"%PDF-1.4")]
+        ):
+            http = StatusAndHeaders("200 OK", [("Content-Type", media)], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    f"https://news.example/{n}", "response", payload=io.BytesIO(payload), http_headers=http
+                )
+            )
+    out = tmp_path / "out"
+    assert main(["clean", str(source), "-o", str(out), "--format", "jsonl", "-q"]) == 0
+    [record] = _read_shards(out)
+    assert str(record["id"]).startswith("<urn:uuid:") and "WASHINGTON (Reuters)" in str(record["text"])
+    assert record["metadata"]["url"] == "https://news.example/0"  # type: ignore[index]
+
+
+def test_a_record_that_times_out_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
+    slow = "\n".join(f"Menu item {i % 50}" if i % 7 else f"Sentence {i} of the page." for i in range(200_000))
+    records = [
+        {"id": "before", "text": load_fixture(SEEDS[1]).text},
+        {"id": "slow", "text": slow},
+        {"id": "after", "text": load_fixture(SEEDS[2]).text},
+    ]
+    source = tmp_path / "e.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records))
+    out = tmp_path / "out"
+    assert main(["clean", str(source), "-o", str(out), "--format", "jsonl", "--timeout", "0.3", "-q"]) == 1
+    assert [r["id"] for r in _read_shards(out)] == ["before", "after"]
+    [error] = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    assert error == {
+        "input": str(source),
+        "id": "slow",
+        "error": "Timeout",
+        "message": "took longer than 0.3 s",
+    }
+
+
+def _many_pages(root: Path, count: int) -> None:
+    root.mkdir()
+    for n in range(count):
+        (root / f"page{n:03d}.txt").write_text(load_fixture(SEEDS[n % len(SEEDS)]).text)
+
+
+def test_dask_local_cluster_writes_the_same_bytes_as_one_process(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed", reason="Dask is the [dask] extra")
+    _many_pages(tmp_path / "in", 12)
+    common = [
+        "clean",
+        str(tmp_path / "in"),
+        "--format",
+        "jsonl",
+        "--shard-size",
+        "5",
+        "--chunk-size",
+        "2",
+        "-q",
+    ]
+    assert main([*common, "-o", str(tmp_path / "one"), "-j", "1"]) == 0
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
+    ) as cluster:
+        assert main([*common, "-o", str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address]) == 0
+    names = sorted(p.name for p in (tmp_path / "one").glob("part-*"))
+    assert names == ["part-00000.jsonl.gz", "part-00001.jsonl.gz", "part-00002.jsonl.gz"]
+    for name in [*names, "errors.jsonl"]:
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+
+
+def test_a_run_killed_with_sigkill_resumes_to_exactly_once(tmp_path: Path) -> None:
+    _many_pages(tmp_path / "in", 120)
+    command = [sys.executable, "-m", "declutter", "clean", str(tmp_path / "in"), "--format", "jsonl"]
+    command += ["--shard-size", "4", "--chunk-size", "2", "-q", "-o", str(tmp_path / "out")]
+    run = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "out" / "part-00003.jsonl.gz").exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert run.poll() is None, "the run ended before it could be killed mid-way"
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    partial = sorted((tmp_path / "out").glob("part-*"))
+    assert 4 <= len(partial) < 30
+    for part in partial:  # whatever was written is whole
+        gzip.decompress(part.read_bytes())
+    assert subprocess.run([*command, "--resume"], capture_output=True).returncode == 0
+    ids = [r["id"] for r in _read_shards(tmp_path / "out")]
+    assert sorted(ids) == sorted(str(p) for p in (tmp_path / "in").iterdir()) and len(set(ids)) == 120
+    assert not list((tmp_path / "out").rglob("*.tmp"))
+    clean_run = [*command[:-1], str(tmp_path / "clean")]
+    assert subprocess.run(clean_run, capture_output=True).returncode == 0
+    for part in sorted((tmp_path / "clean").glob("part-*")):
+        assert (tmp_path / "out" / part.name).read_bytes() == part.read_bytes()
+
+
+def test_usage_errors_exit_2(pages: Path, tmp_path: Path) -> None:
+    assert main(["clean", str(pages), "--resume"]) == 2  # nothing to resume into
+    assert main(["clean", str(tmp_path / "nothing-here.txt")]) == 2
+    out = tmp_path / "out"
+    assert main(["clean", str(pages), "-o", str(out), "-q"]) == 0
+    assert main(["clean", str(pages), "-o", str(out), "-q"]) == 2  # an earlier run's output is there
+    assert main(["clean", str(pages), "-o", str(out), "-q", "--resume"]) == 0
+    assert main(["clean", str(pages), "-o", str(out), "-q", "--overwrite"]) == 0
