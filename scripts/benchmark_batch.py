@@ -121,7 +121,8 @@ def memory(corpus: Path, count: int, scratch: Path) -> dict[str, object]:
     records = [r for r in iter_records(corpus) if r.dump and r.html]
     cycled = itertools.islice(itertools.cycle(records), count)
     rows = [
-        {"id": f"{n}", "text": r.dump} if n % 2 else {"id": f"{n}", "html": r.html} for n, r in enumerate(cycled)
+        {"id": f"{n}", "text": r.dump} if n % 2 else {"id": f"{n}", "html": r.html}
+        for n, r in enumerate(cycled)
     ]
     source = scratch / "many.jsonl.gz"
     _write_jsonl(source, rows)
@@ -135,7 +136,9 @@ def memory(corpus: Path, count: int, scratch: Path) -> dict[str, object]:
         time.sleep(RSS_INTERVAL)
     stderr = run.stderr.read() if run.stderr else ""
     seconds = time.perf_counter() - started
-    at = {f"{int(share * 100)}%": _sample_at(samples, share * seconds) for share in (0.1, 0.25, 0.5, 0.75, 1.0)}
+    at = {
+        f"{int(share * 100)}%": _sample_at(samples, share * seconds) for share in (0.1, 0.25, 0.5, 0.75, 1.0)
+    }
     return {
         "documents": count,
         "distinct_pages": len(records),
@@ -154,7 +157,9 @@ def _sample_at(samples: list[tuple[float, int]], when: float) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--split", default="train")
     parser.add_argument("--pages", type=int, default=1000)
