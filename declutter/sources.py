@@ -170,13 +170,30 @@ def _read_jsonl(source: Input, fields: Fields, max_bytes: int) -> Iterator[Page 
     number = 0
     try:
         with _open(source) as handle:
-            for number, line in enumerate(handle, 1):
-                if line.strip():
+            for number, line in enumerate(_bounded_lines(handle, max_bytes), 1):
+                if line is None:
+                    output = source.output / f"{number:08d}"
+                    yield _too_large(source.name, f"{source.name}:{number}", max_bytes + 1, max_bytes, output)
+                elif line.strip():
                     yield _jsonl_page(source, number, line, fields, max_bytes)
     except _READ_ERRORS as error:
         where = f"{source.name}:{number + 1}"
         message = f"input unreadable after line {number}: {error}"
         yield Failure(source.name, where, type(error).__name__, message, source.output / str(number + 1))
+
+
+def _bounded_lines(handle: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
+    """The lines of a file, None for one longer than ``max_bytes`` (skipped without holding it)."""
+    while True:
+        line = handle.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):  # skip the rest of the long line
+            line = handle.readline(1 << 20)
+        yield None
 
 
 def _jsonl_page(source: Input, number: int, line: bytes, fields: Fields, max_bytes: int) -> Page | Failure:

@@ -164,3 +164,12 @@ def test_a_missing_file_is_a_failure_not_an_exception(tmp_path: Path) -> None:
     [source] = expand([str(tmp_path / "gone.txt")])
     [item] = read(source)
     assert isinstance(item, Failure) and item.error == "FileNotFoundError"
+
+
+def test_an_overlong_jsonl_line_is_refused_without_costing_the_next(tmp_path: Path) -> None:
+    path = tmp_path / "e.jsonl"
+    long = json.dumps({"id": "long", "text": "x" * 5000})
+    path.write_text(long + "\n" + json.dumps({"id": "next", "text": "short"}) + "\n")
+    first, second = read(expand([str(path)])[0], max_bytes=1000)
+    assert isinstance(first, Failure) and first.error == "TooLarge" and first.id == f"{path}:1"
+    assert isinstance(second, Page) and second.id == "next"
