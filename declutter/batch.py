@@ -13,7 +13,6 @@ import ctypes
 import functools
 import signal
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -34,6 +33,9 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_CHUNK_SIZE = 32
 # Chunks in flight per worker: keeps workers busy while bounding the pages held in memory.
 CHUNKS_PER_WORKER = 2
+# Pages per shard (--shard-size): a .jsonl.gz of about a megabyte of clean text, and at most this
+# many pages redone after a crash.
+DEFAULT_SHARD_SIZE = 1000
 
 
 class DocumentTimeout(Exception):
@@ -154,21 +156,21 @@ def cleaned(page: Page, doc: Document, lines: bool = False) -> Cleaned:
         **doc.metadata,  # an HTML page's: author, date, sitename, language...
         "url": page.url or doc.metadata.get("url"),
         "source": page.source,
-        "title": doc.title or doc.metadata.get("title"),
-        "meta": doc.meta,
+        "title": view["title"] or doc.metadata.get("title"),
+        "meta": view["meta"],
         "input": doc.input,
         "lines_total": len(doc.lines),
         "lines_kept": len(kept),
     }
     if lines:
         metadata["lines"] = [line.to_dict() for line in doc.lines]
-    record = {"id": page.id, "text": doc.text, "source": page.source, **view, "metadata": metadata}
+    record = {"id": page.id, "text": view["text"], "source": page.source, **view, "metadata": metadata}
     return Cleaned(
         source=page.source,
         id=page.id,
         output=page.output,
         record=record,
-        text=doc.text,
+        text=view["text"],
         lines_total=len(doc.lines),
         lines_kept=len(kept),
         chars_total=sum(len(line.text.strip()) for line in doc.lines),
@@ -273,23 +275,6 @@ def run_dask(address: str) -> Engine:
     return run
 
 
-def chunked(items: Iterable[Page | Failure], size: int) -> Iterator[list[Page | Failure]]:
-    """Consecutive lists of ``size`` items (the last may be shorter)."""
-    chunk: list[Page | Failure] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def rate(count: int, started: float) -> float:
-    """Items per second since ``started`` (a ``time.perf_counter`` value)."""
-    return count / max(time.perf_counter() - started, 1e-9)
-
-
 _END = object()
 
 
@@ -319,7 +304,7 @@ def run_batch(
     job: Job,
     sink: Sink,
     engine: Engine = run_here,
-    shard_size: int = 1000,
+    shard_size: int = DEFAULT_SHARD_SIZE,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     observe: Callable[[Outcome], None] | None = None,
 ) -> Totals:

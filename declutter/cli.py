@@ -116,7 +116,7 @@ def _add_batch_options(clean: argparse.ArgumentParser) -> None:
     clean.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (-1: one per core)")
     clean.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask cluster (declutter[dask])")
     clean.add_argument(
-        "--shard-size", type=_positive, default=outputs.DEFAULT_SHARD_SIZE, help="pages per shard"
+        "--shard-size", type=_positive, default=batch.DEFAULT_SHARD_SIZE, help="pages per shard"
     )
     clean.add_argument(
         "--chunk-size", type=_positive, default=batch.DEFAULT_CHUNK_SIZE, help="pages per worker task"
@@ -174,8 +174,8 @@ def _clean(args: argparse.Namespace) -> int:
     settings = Settings(threshold=args.threshold, rules_only=args.rules_only, input=args.input)
     job = Job(settings, args.model, args.html_model, args.timeout or None, args.lines, args.encoding)
     cleaner_for(job)  # load and verify the models here: a bad model fails before any work
-    sink = _sink(args, inputs, job)
     fields = _fields(args)
+    sink = _sink(args, inputs, job, fields)
     items = sources.read_all(inputs, fields, args.max_bytes)
     started = time.perf_counter()
     with _progress_bar(unit="doc") as bar:
@@ -225,7 +225,7 @@ def _output_conflict(inputs: list[sources.Input], output: Path) -> str | None:
     for source in inputs:
         if source.kind != "page":
             continue
-        target = (output / source.output.with_name(source.output.name + ".txt")).resolve()
+        target = (output / outputs.text_path(source.output)).resolve()
         if target in paths:
             return f"output {target} would overwrite an input; choose another -o"
         if target in seen:
@@ -234,7 +234,9 @@ def _output_conflict(inputs: list[sources.Input], output: Path) -> str | None:
     return None
 
 
-def _sink(args: argparse.Namespace, inputs: list[sources.Input], job: Job) -> batch.Sink:
+def _sink(
+    args: argparse.Namespace, inputs: list[sources.Input], job: Job, fields: sources.Fields
+) -> batch.Sink:
     if args.output is None:
         return outputs.Stream(sys.stdout, jsonl=args.format == "jsonl")
     plan = {
@@ -244,7 +246,7 @@ def _sink(args: argparse.Namespace, inputs: list[sources.Input], job: Job) -> ba
         "lines": args.lines,
         "settings": dataclasses.asdict(job.settings),
         "models": [str(args.model), str(args.html_model)],
-        "fields": dataclasses.asdict(_fields(args)),
+        "fields": dataclasses.asdict(fields),
         "max_bytes": args.max_bytes,
     }
     kind = outputs.Shards if args.format == "jsonl" else outputs.TextTree

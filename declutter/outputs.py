@@ -9,6 +9,7 @@ have a record; a shard without one is done again from its start, replacing what 
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import json
@@ -16,8 +17,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import asdict
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, TextIO
 
 from declutter.batch import Cleaned, Outcome, Totals
@@ -28,9 +28,6 @@ STATE_DIR = ".declutter"  # inside the output directory: the run's plan, finishe
 PLAN_FILE = "run.json"
 ERRORS_FILE = "errors.jsonl"
 SHARD_PATTERN = "part-{:05d}.jsonl.gz"
-# Pages per shard: a .jsonl.gz of about a megabyte of clean text, and at most this many pages
-# redone after a crash.
-DEFAULT_SHARD_SIZE = 1000
 
 
 class OutputError(DeclutterError):
@@ -126,7 +123,7 @@ class Directory:
         for outcome in outcomes:
             totals.add(outcome)
         errors = [o.to_dict() for o in outcomes if isinstance(o, Failure)]
-        record = {"totals": asdict(totals), "errors": errors}
+        record = {"totals": dataclasses.asdict(totals), "errors": errors}
         write_atomic(self._shard_record(shard), json.dumps(record, ensure_ascii=False).encode(), self.scratch)
 
     def _write_shard(self, shard: int, outcomes: list[Outcome]) -> None:
@@ -143,6 +140,11 @@ class Directory:
         return report
 
 
+def text_path(output: PurePath) -> PurePath:
+    """Where a page's .txt goes under the output directory (``output``: its path without suffix)."""
+    return output.with_name(output.name + ".txt")
+
+
 class TextTree(Directory):
     """One ``.txt`` per page, at the page's place in the mirror of the input tree."""
 
@@ -150,9 +152,11 @@ class TextTree(Directory):
         """Write each cleaned page's text as it comes."""
         for outcome in outcomes:
             if isinstance(outcome, Cleaned):
-                target = self.root / outcome.output.with_name(outcome.output.name + ".txt")
+                target = self.root / text_path(outcome.output)
                 write_atomic(target, _with_newline(outcome.text).encode("utf-8"), self.scratch)
-        super().write(shard, [o if isinstance(o, Failure) else _without_record(o) for o in outcomes])
+        # keep only the counts of what is written already
+        kept = [o if isinstance(o, Failure) else dataclasses.replace(o, record={}, text="") for o in outcomes]
+        super().write(shard, kept)
 
     def _write_shard(self, shard: int, outcomes: list[Outcome]) -> None:
         return None  # each page's file is already in place
@@ -169,15 +173,6 @@ class Shards(Directory):
     def _write_shard(self, shard: int, outcomes: list[Outcome]) -> None:
         text = "".join(json_line(o.record) for o in outcomes if isinstance(o, Cleaned))
         write_atomic(self.root / SHARD_PATTERN.format(shard), gzip_bytes(text), self.scratch)
-
-
-def _without_record(outcome: Cleaned) -> Cleaned:
-    """The counts of a cleaned page without its text (a text tree has written it already)."""
-    return Cleaned(outcome.source, outcome.id, outcome.output, {}, "", *_counts(outcome))
-
-
-def _counts(outcome: Cleaned) -> tuple[int, int, int, int]:
-    return outcome.lines_total, outcome.lines_kept, outcome.chars_total, outcome.chars_kept
 
 
 def _with_newline(text: str) -> str:

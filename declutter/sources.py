@@ -142,11 +142,9 @@ def read_all(
 
 def _open(source: Input) -> contextlib.AbstractContextManager[IO[bytes]]:
     """The input's bytes (decompressed): a file to close, or stdin to leave open."""
-    if source.path is None:
-        return contextlib.nullcontext(sys.stdin.buffer)
-    if source.name.lower().endswith(GZIP_SUFFIX):
+    if source.path is not None and source.name.lower().endswith(GZIP_SUFFIX):
         return cast(IO[bytes], gzip.open(source.path, "rb"))
-    return open(source.path, "rb")
+    return _open_raw(source)
 
 
 def _too_large(source: str, record: str, size: int, max_bytes: int, output: PurePath) -> Failure:
