@@ -1,7 +1,7 @@
 """declutter: keep a web page's article (title and body), drop the site chrome."""
 
 from declutter.document import Document, Line
-from declutter.errors import DeclutterError, InputError, ModelError
+from declutter.errors import DeclutterError, DocumentTimeout, InputError, ModelError
 from declutter.labels import Label
 from declutter.pipeline import Declutter, clean
 from declutter.settings import Settings
@@ -10,6 +10,7 @@ __all__ = [
     "Declutter",
     "DeclutterError",
     "Document",
+    "DocumentTimeout",
     "InputError",
     "Label",
     "Line",

@@ -8,25 +8,21 @@ engine writes the same bytes. Each process loads the models once (``cleaner_for`
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import functools
-import signal
-import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePath
-from types import FrameType
 from typing import Any, Protocol
 
 from declutter.document import Document
+from declutter.errors import DocumentTimeout
 from declutter.pipeline import Declutter
 from declutter.settings import Settings
 from declutter.sources import Failure, Page
 
-# Default per-document time limit (--timeout), in seconds: the slowest dev page takes well under
-# one second; ten catches pathological pages without cutting real ones.
+# Default per-document time limit of a batch (--timeout), in seconds: the slowest dev page takes
+# well under one second; ten catches pathological pages without cutting real ones.
 DEFAULT_TIMEOUT = 10.0
 # Pages per chunk sent to a worker: enough that thousands of small files do not cost a task
 # each (a chunk of text dumps takes about a second on one core), few enough to spread them.
@@ -38,18 +34,14 @@ CHUNKS_PER_WORKER = 2
 DEFAULT_SHARD_SIZE = 1000
 
 
-class DocumentTimeout(Exception):
-    """A page took longer than the time limit."""
-
-
 @dataclass(frozen=True)
 class Job:
-    """What a worker needs to clean pages: settings, model files, limits, output options."""
+    """What a worker needs to clean pages: settings (with the per-page limits), model files,
+    output options."""
 
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = field(default_factory=lambda: Settings(timeout=DEFAULT_TIMEOUT))
     model_path: Path | None = None
     html_model_path: Path | None = None
-    timeout: float | None = DEFAULT_TIMEOUT
     lines: bool = False
     encoding: str | None = None  # tried first for pages whose container names none
 
@@ -132,13 +124,12 @@ def clean_chunk(job: Job, chunk: list[Page | Failure]) -> list[Outcome]:
 
 
 def clean_page(cleaner: Declutter, page: Page, job: Job) -> Outcome:
-    """Clean one page within the job's time limit."""
+    """Clean one page within the cleaner's limits (its settings' timeout, max_bytes, max_lines)."""
     kind = page.input if cleaner.settings.input == "auto" else None
     try:
-        with time_limit(job.timeout):
-            doc = cleaner.run(page.raw, source=page.id, encoding=page.encoding or job.encoding, input=kind)
+        doc = cleaner.run(page.raw, source=page.id, encoding=page.encoding or job.encoding, input=kind)
     except DocumentTimeout:
-        return _failure(page, "Timeout", f"took longer than {job.timeout:g} s")
+        return _failure(page, "Timeout", f"took longer than {cleaner.settings.timeout:g} s")
     except Exception as error:  # a crash on one page must not cost the batch: report it
         return _failure(page, type(error).__name__, str(error) or repr(error))
     return cleaned(page, doc, job.lines)
@@ -176,62 +167,6 @@ def cleaned(page: Page, doc: Document, lines: bool = False) -> Cleaned:
         chars_total=sum(len(line.text.strip()) for line in doc.lines),
         chars_kept=sum(len(line.text.strip()) for line in kept),
     )
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise ``DocumentTimeout`` in the block once ``seconds`` have passed (None: no limit).
-
-    In a process's main thread this is a SIGALRM timer; elsewhere (Dask runs tasks in threads) a
-    timer thread raises the exception in the worker thread. Either way it lands between Python
-    bytecodes: one long call into C (a regex, libxml2) finishes before it does."""
-    if not seconds:
-        yield
-    elif threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        with _alarm(seconds):
-            yield
-    else:
-        with _thread_alarm(seconds):
-            yield
-
-
-@contextlib.contextmanager
-def _alarm(seconds: float) -> Iterator[None]:
-    def expire(signum: int, frame: FrameType | None) -> None:
-        raise DocumentTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-@contextlib.contextmanager
-def _thread_alarm(seconds: float) -> Iterator[None]:
-    target = ctypes.c_ulong(threading.get_ident())
-    lock = threading.Lock()
-    state = {"done": False, "fired": False}
-
-    def expire() -> None:
-        with lock:
-            if not state["done"]:
-                state["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(DocumentTimeout))
-
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    finally:
-        with lock:
-            state["done"] = True
-            timer.cancel()
-            if state["fired"]:  # not delivered yet if the block ended first: withdraw it
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
 
 
 Engine = Callable[[Job, Iterable[list[Page | Failure]]], Iterator[list[Outcome]]]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from declutter import batch, outputs, sources
+from declutter import batch, limits, outputs, sources
 from declutter.batch import Job, cleaner_for
 from declutter.errors import DeclutterError
 from declutter.pipeline import Declutter
@@ -111,7 +111,10 @@ def _add_batch_options(clean: argparse.ArgumentParser) -> None:
         "--timeout", type=float, default=batch.DEFAULT_TIMEOUT, help="seconds per document (0: no limit)"
     )
     clean.add_argument(
-        "--max-bytes", type=int, default=sources.DEFAULT_MAX_BYTES, help="largest document read, in bytes"
+        "--max-bytes", type=_positive, default=limits.DEFAULT_MAX_BYTES, help="largest document, in bytes"
+    )
+    clean.add_argument(
+        "--max-lines", type=_positive, default=limits.DEFAULT_MAX_LINES, help="most lines in a document"
     )
     clean.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (-1: one per core)")
     clean.add_argument("--scheduler", metavar="ADDRESS", help="run on this Dask cluster (declutter[dask])")
@@ -171,8 +174,15 @@ def _clean(args: argparse.Namespace) -> int:
     if problem:
         print(f"declutter: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    settings = Settings(threshold=args.threshold, rules_only=args.rules_only, input=args.input)
-    job = Job(settings, args.model, args.html_model, args.timeout or None, args.lines, args.encoding)
+    settings = Settings(
+        threshold=args.threshold,
+        rules_only=args.rules_only,
+        input=args.input,
+        timeout=args.timeout or None,
+        max_bytes=args.max_bytes,
+        max_lines=args.max_lines,
+    )
+    job = Job(settings, args.model, args.html_model, args.lines, args.encoding)
     cleaner_for(job)  # load and verify the models here: a bad model fails before any work
     fields = _fields(args)
     sink = _sink(args, inputs, job, fields)

@@ -13,3 +13,7 @@ class InputError(DeclutterError, ValueError):
 
 class ModelError(DeclutterError):
     """A model file is missing, corrupt, or does not match its manifest."""
+
+
+class DocumentTimeout(DeclutterError, TimeoutError):
+    """A page took longer than its time limit (``Settings.timeout``, ``--timeout``)."""

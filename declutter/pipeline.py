@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from declutter import article, markup, model, reader, rules, segmenter, smoother, writer
+from declutter import article, limits, markup, model, reader, rules, segmenter, smoother, writer
 from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX, Document, Verdict
 from declutter.dom import LineDom
 from declutter.labels import Label
@@ -101,13 +101,20 @@ class Declutter:
         ``encoding`` is what the caller knows of the bytes' encoding (an HTTP header, say); it is
         passed over when the bytes do not decode with it. ``input`` ("html" or "text") says what
         this page is, over the settings (a JSONL record's field tells, say)."""
+        if not isinstance(raw, (str, bytes)):
+            raise TypeError(f"{source}: expected str or bytes, got {type(raw).__name__}")
         is_html = self._is_html(raw) if input is None else _html_kind(input)
+        limits.check_size(raw, self.settings.max_bytes, source)
+        with limits.time_limit(self.settings.timeout):
+            return self._run(raw, source, encoding, is_html)
+
+    def _run(self, raw: str | bytes, source: str, encoding: str | None, is_html: bool) -> Document:
         text = reader.read(raw, source, encoding, html=is_html)
         if not is_html:
-            return self._judge(text, self.model)
+            return self._judge(text, self.model, source=source)
         judge = self.html_model or self.model
         page = markup.read_page(text, metadata=self.settings.metadata, dom=bool(judge and judge.reads_dom))
-        doc = self._judge(page.text, judge, page.dom)
+        doc = self._judge(page.text, judge, page.dom, source)
         metadata = dict(page.metadata)
         if self.settings.metadata and not metadata.get("title") and doc.title:
             metadata["title"] = doc.title  # no title in the markup: the headline found in the text
@@ -118,8 +125,11 @@ class Declutter:
             return self.settings.input == "html"
         return reader.looks_like_html(raw)
 
-    def _judge(self, text: str, judge: model.Model | None, dom: LineDom | None = None) -> Document:
+    def _judge(
+        self, text: str, judge: model.Model | None, dom: LineDom | None = None, source: str = "<input>"
+    ) -> Document:
         lines = segmenter.split_lines(text)
+        limits.check_lines(len(lines), self.settings.max_lines, source)
         blocks = segmenter.segment(lines, self.settings.unwrap)
         verdicts = self._classify(blocks, lines, judge, dom)
         if self.settings.rules:

@@ -17,15 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import IO, Any, cast
 
+from declutter.limits import DEFAULT_MAX_BYTES
 from declutter.reader import codec_name
 
 PAGE_SUFFIXES = (".txt", ".text", ".dump", ".html", ".htm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 WARC_SUFFIXES = (".warc",)
 GZIP_SUFFIX = ".gz"
-# Default per-document size limit (--max-bytes): larger pages are almost always not articles
-# (data dumps, inlined images) and cost minutes each.
-DEFAULT_MAX_BYTES = 20_000_000
 # WARC response payloads read as pages: the content types a browser renders as a document.
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
 # Errors a damaged compressed or container file raises part-way through.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from declutter import Declutter
+from declutter import Declutter, Settings
 from declutter.corpus import dataset_files, default_corpus_dir
 from declutter.labels import Label
 
@@ -58,6 +58,12 @@ def load_fixture(name: str) -> Fixture:
 def cleaner() -> Declutter:
     """One cleaner with the shipped model, shared by the whole session."""
     return Declutter()
+
+
+def with_settings(cleaner: Declutter, **options: object) -> Declutter:
+    """The shared cleaner's models under other settings (no second load)."""
+    assert cleaner.model is not None
+    return Declutter.from_model(cleaner.model, Settings(**options), cleaner.html_model)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

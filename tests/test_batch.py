@@ -7,12 +7,11 @@ import time
 from pathlib import Path, PurePath
 
 import pytest
-from conftest import SEEDS, load_fixture
+from conftest import SEEDS, load_fixture, with_settings
 
 from declutter import Declutter
 from declutter.batch import (
     Cleaned,
-    DocumentTimeout,
     Job,
     Outcome,
     Totals,
@@ -22,7 +21,6 @@ from declutter.batch import (
     run_here,
     run_joblib,
     shard_chunks,
-    time_limit,
 )
 from declutter.sources import Failure, Page
 
@@ -66,7 +64,7 @@ def test_a_chunk_keeps_order_and_passes_reading_failures_through() -> None:
 
 
 def test_a_page_over_the_time_limit_fails_and_the_next_one_is_fine(cleaner: Declutter) -> None:
-    job = Job(timeout=0.2)
+    job, cleaner = Job(), with_settings(cleaner, timeout=0.2)
     started = time.perf_counter()
     slow = clean_page(cleaner, _page(0, SLOW_DUMP), job)
     assert time.perf_counter() - started < 2.0
@@ -75,46 +73,14 @@ def test_a_page_over_the_time_limit_fails_and_the_next_one_is_fine(cleaner: Decl
 
 
 def test_the_time_limit_works_off_the_main_thread(cleaner: Declutter) -> None:
-    """Dask runs tasks in threads, where SIGALRM cannot reach."""
+    """Dask runs tasks in threads."""
     results: list[Outcome] = []
-    worker = threading.Thread(
-        target=lambda: results.append(clean_page(cleaner, _page(0, SLOW_DUMP), Job(timeout=0.2)))
-    )
+    limited = with_settings(cleaner, timeout=0.2)
+    worker = threading.Thread(target=lambda: results.append(clean_page(limited, _page(0, SLOW_DUMP), Job())))
     worker.start()
     worker.join(timeout=30)
     [outcome] = results
     assert isinstance(outcome, Failure) and outcome.error == "Timeout"
-
-
-@pytest.mark.parametrize("in_thread", [False, True])
-def test_a_limit_that_does_not_expire_leaves_nothing_behind(in_thread: bool) -> None:
-    def quick() -> None:
-        for _ in range(20):
-            with time_limit(0.05):
-                pass
-        time.sleep(0.15)  # a stray alarm would fire here
-
-    if in_thread:
-        errors: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                quick()
-            except BaseException as error:
-                errors.append(error)
-
-        worker = threading.Thread(target=run)
-        worker.start()
-        worker.join()
-        assert not errors
-    else:
-        quick()
-
-
-def test_time_limit_raises_inside_the_block() -> None:
-    with pytest.raises(DocumentTimeout), time_limit(0.05):
-        while True:
-            pass
 
 
 def test_a_crash_in_the_pipeline_becomes_a_failure(

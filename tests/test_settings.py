@@ -25,3 +25,25 @@ def test_misspelt_options_raise_type_error_naming_them() -> None:
 def test_rules_only_refuses_a_model_path(tmp_path: object) -> None:
     with pytest.raises(ValueError, match="model_path"):
         Declutter(Settings(rules_only=True), model_path="any.joblib")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"timeout": 0},
+        {"timeout": -1.0},
+        {"max_bytes": 0},
+        {"max_bytes": 1.5},
+        {"max_lines": True},
+        {"max_lines": -3},
+    ],
+)
+def test_limits_must_be_positive_or_none(options: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match=next(iter(options))):
+        Settings(**options)  # type: ignore[arg-type]
+
+
+def test_limits_default_to_bounded_size_and_no_time_limit() -> None:
+    settings = Settings()
+    assert settings.timeout is None and settings.max_bytes and settings.max_lines
+    assert Settings(timeout=None, max_bytes=None, max_lines=None).max_bytes is None
