@@ -42,6 +42,7 @@ class Job:
     settings: Settings = field(default_factory=lambda: Settings(timeout=DEFAULT_TIMEOUT))
     model_path: Path | None = None
     html_model_path: Path | None = None
+    trust_model: bool = False
     lines: bool = False
     encoding: str | None = None  # tried first for pages whose container names none
 
@@ -114,7 +115,7 @@ class Sink(Protocol):
 @functools.lru_cache(maxsize=4)
 def cleaner_for(job: Job) -> Declutter:
     """The job's cleaner, loaded once per process."""
-    return Declutter(job.settings, model_path=job.model_path, html_model_path=job.html_model_path)
+    return Declutter(job.settings, job.model_path, job.html_model_path, job.trust_model)
 
 
 def clean_chunk(job: Job, chunk: list[Page | Failure]) -> list[Outcome]:

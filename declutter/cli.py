@@ -50,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     clean.add_argument("--model", type=Path, help="model file (its manifest must sit beside it)")
     clean.add_argument("--html-model", type=Path, help="HTML model file (default: the shipped one)")
+    clean.add_argument(
+        "--trust-model",
+        action="store_true",
+        help="unpickle whatever the model file holds (only for a model file you made yourself)",
+    )
     clean.add_argument("--rules-only", action="store_true", help="no model: named rules alone")
     clean.add_argument(
         "--input", choices=INPUT_KINDS, default="auto", help="html or text (default: tell by the content)"
@@ -88,6 +93,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--model", type=Path)
     evaluate.add_argument("--html-model", type=Path)
+    evaluate.add_argument(
+        "--trust-model",
+        action="store_true",
+        help="unpickle whatever the model file holds (only for a model file you made yourself)",
+    )
     evaluate.add_argument("--threshold", type=_probability)
     evaluate.add_argument("--no-baselines", action="store_true")
     evaluate.add_argument("--json", type=Path, help="also write the scores as JSON here")
@@ -182,7 +192,7 @@ def _clean(args: argparse.Namespace) -> int:
         max_bytes=args.max_bytes,
         max_lines=args.max_lines,
     )
-    job = Job(settings, args.model, args.html_model, args.lines, args.encoding)
+    job = Job(settings, args.model, args.html_model, args.trust_model, args.lines, args.encoding)
     cleaner_for(job)  # load and verify the models here: a bad model fails before any work
     fields = _fields(args)
     sink = _sink(args, inputs, job, fields)
@@ -339,7 +349,7 @@ def _eval(args: argparse.Namespace) -> int:
     from declutter.renderers import renderer
 
     settings = Settings(threshold=args.threshold, input=args.input, metadata=False)
-    cleaner = Declutter(settings, model_path=args.model, html_model_path=args.html_model)
+    cleaner = Declutter(settings, args.model, args.html_model, args.trust_model)
     line_systems: dict[str, LineSystem] = {}
     text_systems: dict[str, TextSystem] = {}
     if args.input == "html":

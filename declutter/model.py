@@ -255,16 +255,85 @@ def _check_estimators(model_path: Path, estimators: Any, html: bool) -> dict[str
     return estimators
 
 
-def load(model_path: Path | None = None) -> Model:
-    """Verify, then load, a model; ModelError names the file and what differed."""
+def load(model_path: Path | None = None, trusted: bool = False) -> Model:
+    """Verify, then load, a model; ModelError names the file and what differed.
+
+    The pickle is read by an unpickler that resolves only the scikit-learn and numpy objects a
+    model is made of (``SAFE_GLOBALS``): a file that would call anything else (``os.system``,
+    ``open``...) is refused before that call can run. ``trusted`` lifts this, for a model file
+    the caller made with other estimators; the manifest check always runs."""
     path = Path(model_path) if model_path is not None else default_model_path()
     manifest = verify(path)
     try:
-        estimators = joblib.load(path)
+        estimators = joblib.load(path) if trusted else _restricted_load(path)
+    except ModelError:
+        raise
     except Exception as error:  # joblib/pickle raise many types on corrupt files
         raise ModelError(f"{path}: cannot load: {type(error).__name__}: {error}") from error
     threshold = float(manifest.get("threshold", DEFAULT_THRESHOLD))
     return Model(_check_estimators(path, estimators, is_html_manifest(manifest)), threshold, manifest, path)
+
+
+# What a declutter model's pickle may name, besides scikit-learn classes (SAFE_MODULE_PREFIX):
+# the joblib array wrapper, numpy's array and scalar rebuilders and the random generators an
+# estimator keeps. Anything else (a function in os, subprocess, builtins...) is refused unread.
+SAFE_GLOBALS = frozenset(
+    {
+        ("joblib.numpy_pickle", "NumpyArrayWrapper"),
+        ("numpy", "dtype"),
+        ("numpy", "ndarray"),
+        *(
+            (f"numpy.{core}.multiarray", name)
+            for core in ("core", "_core")
+            for name in ("_reconstruct", "scalar")
+        ),
+        *((f"numpy.{core}.numeric", "_frombuffer") for core in ("core", "_core")),
+        ("numpy.random._pickle", "__bit_generator_ctor"),
+        ("numpy.random._pickle", "__generator_ctor"),
+        ("numpy.random._pickle", "__randomstate_ctor"),
+        ("numpy.random.bit_generator", "SeedSequence"),
+        ("numpy.random.bit_generator", "__pyx_unpickle_SeedSequence"),
+        ("numpy.random._pcg64", "PCG64"),
+        ("numpy.random._mt19937", "MT19937"),
+        ("numpy.random.mtrand", "RandomState"),
+        ("numpy.random._generator", "Generator"),
+        ("builtins", "set"),
+        ("builtins", "frozenset"),
+        ("builtins", "slice"),
+        ("builtins", "complex"),
+        ("collections", "OrderedDict"),
+    }
+)
+# scikit-learn classes (never functions) may be named: building one only stores its parameters.
+SAFE_MODULE_PREFIX = "sklearn."
+
+
+def _restricted_load(path: Path) -> Any:
+    """joblib's loader with a find_class that refuses anything outside the safe set."""
+    from joblib import numpy_pickle
+
+    class Restricted(numpy_pickle.NumpyUnpickler):  # type: ignore[misc]
+        def find_class(self, module: str, name: str) -> Any:
+            if (module, name) in SAFE_GLOBALS:
+                return super().find_class(module, name)
+            if module.startswith(SAFE_MODULE_PREFIX) and "." not in name:
+                found = super().find_class(module, name)
+                if isinstance(found, type):
+                    return found
+            raise ModelError(
+                f"{path}: refusing to load: its pickle names {module}.{name}, which is not part of a "
+                "declutter model (scikit-learn estimators, numpy arrays); load it with trusted=True "
+                "(--trust-model) only if you made this file"
+            )
+
+    with (
+        open(path, "rb") as handle,
+        numpy_pickle._validate_fileobject_and_memmap(handle, str(path), None) as (
+            stream,
+            _,
+        ),
+    ):
+        return Restricted(str(path), stream, ensure_native_byte_order=True, mmap_mode=None).load()
 
 
 def save(

@@ -51,13 +51,16 @@ class Declutter:
 
     Text dumps go to the text model. HTML goes to the HTML model, which also reads each block's
     DOM features; a caller who passes their own ``model_path`` and no ``html_model_path`` gets
-    their model for both (HTML then rendered to text first)."""
+    their model for both (HTML then rendered to text first). A model is loaded only after its
+    manifest checks out, and only the scikit-learn and numpy objects a model is made of are
+    unpickled; ``trust_model=True`` lifts the second check for a model file you made yourself."""
 
     def __init__(
         self,
         settings: Settings | None = None,
         model_path: str | Path | None = None,
         html_model_path: str | Path | None = None,
+        trust_model: bool = False,
     ) -> None:
         self.settings = settings or Settings()
         if self.settings.rules_only and (model_path is not None or html_model_path is not None):
@@ -66,9 +69,9 @@ class Declutter:
         self.html_model: model.Model | None = None
         if self.settings.rules_only:
             return
-        self.model = model.load(Path(model_path) if model_path is not None else None)
+        self.model = model.load(Path(model_path) if model_path is not None else None, trust_model)
         if html_model_path is not None:
-            self.html_model = model.load(Path(html_model_path))
+            self.html_model = model.load(Path(html_model_path), trust_model)
         elif model_path is None:
             self.html_model = model.load(model.default_model_path(html=True))
 

@@ -14,6 +14,7 @@ import pytest
 from scipy.sparse import csr_matrix
 
 from declutter import Declutter, ModelError
+from declutter.cli import main
 from declutter.dom import DOM_FEATURE_VERSION, dom_feature_names
 from declutter.features import FEATURE_VERSION
 from declutter.labels import Label
@@ -167,3 +168,51 @@ def test_a_two_stage_model_loads_and_smooths_with_its_smoother(model_copy: Path)
 def test_a_model_without_its_smoother_is_refused(model_copy: Path) -> None:
     with pytest.raises(ModelError, match="expected estimators"):
         load(_with_estimators(model_copy, lambda estimators: estimators.pop("smoother")))
+
+
+class _Planted:
+    """Unpickling this runs code: it opens (creates) the file it was given."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:
+        return open, (str(self.target), "w")
+
+
+def _plant(model_path: Path, payload: object) -> None:
+    """Replace a model file by ``payload``, with a manifest that checks out (a real attacker can
+    write both)."""
+    joblib.dump(payload, model_path, compress=3)
+    _edit_manifest(model_path, lambda manifest: manifest.update(sha256=sha256(model_path)))
+
+
+def test_a_pickle_that_would_run_code_is_refused_and_the_code_never_runs(
+    model_copy: Path, tmp_path: Path
+) -> None:
+    marker = tmp_path / "pwned"
+    estimators = joblib.load(model_copy)
+    _plant(model_copy, {**estimators, "text": _Planted(marker)})
+    verify(model_copy)  # the manifest alone would let it through
+    with pytest.raises(ModelError, match=r"refusing to load: its pickle names (io|builtins)\.open") as error:
+        Declutter(model_path=model_copy)
+    assert "trust" in str(error.value)
+    assert not marker.exists()
+    code = main(["clean", "-", "--model", str(model_copy), "-q"])
+    assert code == 1 and not marker.exists()
+
+
+def test_the_trust_flag_is_what_lets_such_a_pickle_run(model_copy: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    _plant(model_copy, {"text": _Planted(marker)})
+    with pytest.raises(ModelError, match="expected estimators"):
+        load(model_copy, trusted=True)  # the code ran; the object is then refused as no model
+    assert marker.exists()
+
+
+def test_a_model_of_stock_estimators_loads_without_trust(model_copy: Path) -> None:
+    """A model the user trained themselves (other estimator settings, same types) needs no flag."""
+    estimators = joblib.load(model_copy)
+    estimators["block"].set_params(max_iter=7)
+    _plant(model_copy, estimators)
+    assert load(model_copy).estimators["block"].max_iter == 7
