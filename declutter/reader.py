@@ -67,9 +67,12 @@ SNIFF_CHARS = 4096
 # (pages saved with a wrapper element or a leading script, fragments). A text dump that quotes tags
 # (a tutorial's innerText, say) does not open with one and stays text.
 HTML_START_RE = re.compile(
-    r"^[\s\ufeff]*(?:<!--.*?-->\s*|<\?xml[^>]*>\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
-    re.IGNORECASE | re.DOTALL,
+    r"<(?:!doctype\s+html|html|head|body|meta|title|script|style|template|noscript|link)\b", re.IGNORECASE
 )
+# What may come before a page's first tag: whitespace, a BOM, comments, an XML declaration.
+LEADING_SPACE = " \t\r\n\f\ufeff"
+PROLOGUE = (("<!--", "-->"), ("<?xml", ">"))
+SPACE_RE = re.compile(f"[{LEADING_SPACE}]*")
 DOCUMENT_TAG_RE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 HTML_TAG_RE = re.compile(r"</?(?:p|div|span|a|br|li|ul|td|tr|table|h[1-6]|img|section|article)\b[^>]*>", re.I)
 HTML_MIN_TAGS = 5
@@ -80,11 +83,28 @@ DOCUMENT_TAG_CHARS = 65536
 def looks_like_html(raw: str | bytes) -> bool:
     """Whether a page is HTML rather than plain text (decided on its first characters)."""
     head = _sniff_sample(raw[:DOCUMENT_TAG_CHARS]) if isinstance(raw, bytes) else raw[:DOCUMENT_TAG_CHARS]
-    if HTML_START_RE.match(head):
-        return True
-    if not head.lstrip(" \t\r\n\ufeff").startswith("<"):
+    start = _after_prologue(head)
+    if HTML_START_RE.match(head, start) or (start > 0 and start == len(head)):
+        return True  # a document tag first, or nothing but comments (an empty page's markup)
+    if not head.lstrip(LEADING_SPACE).startswith("<"):
         return False
     return bool(DOCUMENT_TAG_RE.search(head)) or len(HTML_TAG_RE.findall(head[:SNIFF_CHARS])) >= HTML_MIN_TAGS
+
+
+def _after_prologue(head: str) -> int:
+    """Where the page's first tag would start: past whitespace, comments and an XML declaration.
+    (A scan, not a regex: a regex over repeated comments backtracks exponentially when none fits.)"""
+    position = SPACE_RE.match(head).end()  # type: ignore[union-attr]
+    while True:
+        for opener, closer in PROLOGUE:
+            if head.startswith(opener, position):
+                end = head.find(closer, position + len(opener))
+                if end < 0:
+                    return position
+                position = SPACE_RE.match(head, end + len(closer)).end()  # type: ignore[union-attr]
+                break
+        else:
+            return position
 
 
 def _sniff_sample(head: bytes) -> str:
@@ -95,6 +115,58 @@ def _sniff_sample(head: bytes) -> str:
     if _many_nuls(head):  # UTF-16 without BOM (or binary)
         return head.decode(_utf16_byte_order(head), errors="ignore")
     return head.decode("latin-1")
+
+
+# File signatures of formats that are never a page, whatever their name says: a scraper that saved
+# an image, a PDF or an archive as .html gets a clear error instead of a guessed encoding.
+BINARY_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"\x1f\x8b", "gzip-compressed data (decompress it first)"),
+    (b"BZh", "bzip2-compressed data"),
+    (b"\xfd7zXZ\x00", "xz-compressed data"),
+    (b"(\xb5/\xfd", "zstd-compressed data"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE (old Office) document"),
+    (b"\x7fELF", "an ELF executable"),
+    (b"MZ", "a Windows executable"),
+    (b"\x00asm", "a WebAssembly module"),
+    (b"wOFF", "a WOFF font"),
+    (b"wOF2", "a WOFF2 font"),
+)
+# Short signatures count only with what follows them: bzip2's block magic; a Windows executable's
+# "PE\0\0" at the offset stored at byte 60.
+SIGNATURE_CHECKS = {
+    b"BZh": re.compile(rb"BZh[1-9]1AY&SY"),
+    b"MZ": re.compile(rb"MZ[\x00-\xff]{58}(?P<pe>[\x00-\xff]{4})"),
+}
+# Media containers carry their signature at offset 4 ("ftyp" for MP4/MOV) or 8 (RIFF "WEBP"/"AVI ").
+CONTAINER_RE = re.compile(rb"^(?:[\x00-\xff]{4}ftyp|RIFF[\x00-\xff]{4}(?:WEBP|AVI |WAVE))")
+
+
+def binary_kind(raw: bytes) -> str | None:
+    """What binary format the bytes are, by their signature, or None for anything else."""
+    for signature, kind in BINARY_SIGNATURES:
+        if raw.startswith(signature):
+            check = SIGNATURE_CHECKS.get(signature)
+            match = check.match(raw) if check is not None else None
+            if check is None or (match and _is_pe(raw, match)):
+                return kind
+    return "a media file (image, audio or video)" if CONTAINER_RE.match(raw) else None
+
+
+def _is_pe(raw: bytes, match: re.Match[bytes]) -> bool:
+    """Whether a signature match stands (for MZ: the PE header is where byte 60 says)."""
+    if match.lastgroup != "pe":
+        return True
+    offset = int.from_bytes(match.group("pe"), "little")
+    return raw[offset : offset + 4] == b"PE\x00\x00"
 
 
 def _many_nuls(raw: bytes) -> bool:
@@ -149,7 +221,10 @@ def decode(
     html: bool = False,
 ) -> str:
     """Decode bytes to text: the caller's encoding, BOM, ``<meta charset>`` (``html``), strict
-    UTF-8, then charset-normalizer's best guess."""
+    UTF-8, then charset-normalizer's best guess. Known binary formats are refused by signature."""
+    kind = binary_kind(raw)
+    if kind is not None:
+        raise InputError(f"{source}: is {kind}, not a text or HTML page")
     text = _strict(raw, encoding)
     if text is not None:
         return text
