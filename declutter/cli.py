@@ -165,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except outputs.OutputError as error:
         print(f"declutter: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except outputs.WriteFailed as error:
+        print(f"declutter: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except DeclutterError as error:
         print(f"declutter: error: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -221,9 +224,9 @@ def _usage_problem(args: argparse.Namespace, inputs: list[sources.Input]) -> str
     """Why this ``clean`` command line cannot run, or None."""
     if not inputs:
         return "no inputs found (pages .txt .html .htm, .jsonl, .warc, each optionally .gz)"
-    for source in inputs:
-        if source.path is not None and not source.path.is_file():
-            return f"{source.name}: no such file"
+    for name in args.paths:
+        if name != "-" and not Path(name).exists():
+            return f"{name}: no such file or directory"
     if args.output is None:
         if args.resume or args.overwrite:
             return "--resume and --overwrite need -o OUTDIR"

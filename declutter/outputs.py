@@ -14,6 +14,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -34,12 +35,36 @@ class OutputError(DeclutterError):
     """The output directory cannot take this run (an earlier run's output is there)."""
 
 
+class WriteFailed(DeclutterError):
+    """An output could not be written (a full disk, a read-only or vanished directory): the run
+    stops there; what was written before is whole, and ``--resume`` finishes the rest."""
+
+
+# Characters of a file's name kept in its temporary file's name (names may be 255 bytes long).
+TEMP_NAME_CHARS = 32
+# Lone surrogates (from undecodable file names, or str input) cannot be UTF-8: in JSON they are
+# written as \u escapes, in text as U+FFFD.
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def write_atomic(path: Path, data: bytes, scratch: Path | None = None) -> None:
-    """Write a file through a temporary file (in ``scratch``, default beside it) and a rename."""
+    """Write a file through a temporary file (in ``scratch``, default beside it) and a rename;
+    ``WriteFailed`` names the file when the system refuses."""
+    try:
+        _write_atomic(path, data, scratch)
+    except OSError as error:
+        raise WriteFailed(
+            f"cannot write {path}: {error.strerror or error}; the outputs written before it are intact "
+            "(rerun the same command with --resume to finish)"
+        ) from error
+
+
+def _write_atomic(path: Path, data: bytes, scratch: Path | None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     folder = scratch or path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    prefix = f".{path.name[:TEMP_NAME_CHARS]}."
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -57,15 +82,25 @@ def _umask() -> int:
 
 
 def json_line(record: dict[str, Any]) -> str:
-    """One JSONL line (UTF-8 kept as is)."""
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    """One JSONL line (UTF-8 kept as is; a lone surrogate as its \\u escape)."""
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    return SURROGATE_RE.sub(_escape, line)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def utf8(text: str) -> bytes:
+    """Text as UTF-8, a lone surrogate as U+FFFD."""
+    return SURROGATE_RE.sub("\ufffd", text).encode("utf-8")
 
 
 def gzip_bytes(text: str) -> bytes:
     """Gzip with no timestamp or name inside, so the same text always makes the same bytes."""
     buffer = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as out:
-        out.write(text.encode("utf-8"))
+        out.write(utf8(text))
     return buffer.getvalue()
 
 
@@ -124,7 +159,7 @@ class Directory:
             totals.add(outcome)
         errors = [o.to_dict() for o in outcomes if isinstance(o, Failure)]
         record = {"totals": dataclasses.asdict(totals), "errors": errors}
-        write_atomic(self._shard_record(shard), json.dumps(record, ensure_ascii=False).encode(), self.scratch)
+        write_atomic(self._shard_record(shard), json.dumps(record).encode(), self.scratch)
 
     def _write_shard(self, shard: int, outcomes: list[Outcome]) -> None:
         raise NotImplementedError
@@ -135,7 +170,7 @@ class Directory:
         for path in sorted((self.state / "shards").glob("*.json")):
             lines.extend(json_line(e) for e in json.loads(path.read_text(encoding="utf-8"))["errors"])
         report = self.root / ERRORS_FILE
-        write_atomic(report, "".join(lines).encode("utf-8"), self.scratch)
+        write_atomic(report, utf8("".join(lines)), self.scratch)
         shutil.rmtree(self.scratch, ignore_errors=True)
         return report
 
@@ -153,7 +188,7 @@ class TextTree(Directory):
         for outcome in outcomes:
             if isinstance(outcome, Cleaned):
                 target = self.root / text_path(outcome.output)
-                write_atomic(target, _with_newline(outcome.text).encode("utf-8"), self.scratch)
+                write_atomic(target, utf8(_with_newline(outcome.text)), self.scratch)
         # keep only the counts of what is written already
         kept = [o if isinstance(o, Failure) else dataclasses.replace(o, record={}, text="") for o in outcomes]
         super().write(shard, kept)
@@ -182,9 +217,10 @@ def _with_newline(text: str) -> str:
 class Stream:
     """Clean text or JSONL records on a stream (stdout), as they come; nothing to resume."""
 
-    def __init__(self, out: TextIO, jsonl: bool) -> None:
+    def __init__(self, out: TextIO, jsonl: bool, name: str = "standard output") -> None:
         self.out = out
         self.jsonl = jsonl
+        self.name = name
 
     def finished(self, shard: int) -> Totals | None:
         """Nothing is ever finished before a streamed run."""
@@ -192,10 +228,16 @@ class Stream:
 
     def write(self, shard: int, outcomes: Iterable[Outcome]) -> None:
         """Print each cleaned page."""
-        for outcome in outcomes:
-            if isinstance(outcome, Cleaned):
-                self.out.write(json_line(outcome.record) if self.jsonl else _with_newline(outcome.text))
-        self.out.flush()
+        try:
+            for outcome in outcomes:
+                if isinstance(outcome, Cleaned):
+                    text = json_line(outcome.record) if self.jsonl else _with_newline(outcome.text)
+                    self.out.write(SURROGATE_RE.sub("\ufffd", text))
+            self.out.flush()
+        except BrokenPipeError:
+            raise  # the reader went away: the CLI ends quietly
+        except OSError as error:
+            raise WriteFailed(f"cannot write to {self.name}: {error.strerror or error}") from error
 
     def commit(self, shard: int) -> None:
         """Nothing to commit."""

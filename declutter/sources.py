@@ -108,8 +108,15 @@ def _expand_one(name: str, glob: str | None) -> Iterator[Input]:
     for child in sorted(path.rglob("*")):
         relative = child.relative_to(path)
         kind = input_kind(child.name)
-        if kind and child.is_file() and (glob is None or relative.match(glob)):
+        # not is_dir, rather than is_file: a broken symlink or a symlink loop named like a page is
+        # an input that fails to read (and is reported), not one silently passed over. A FIFO,
+        # socket or device in a directory is no page (and opening a FIFO would wait for ever).
+        if kind and not child.is_dir() and not _special(child) and (glob is None or relative.match(glob)):
             yield Input(str(child), child, kind, _stem(relative))
+
+
+def _special(path: Path) -> bool:
+    return path.is_fifo() or path.is_socket() or path.is_char_device() or path.is_block_device()
 
 
 def _stem(relative: PurePath) -> PurePath:
