@@ -243,18 +243,23 @@ def _usage_problem(args: argparse.Namespace, inputs: list[sources.Input]) -> str
 def _output_conflict(inputs: list[sources.Input], output: Path) -> str | None:
     """Why these inputs cannot be mirrored into ``output``: an output would overwrite an input, or
     two inputs would share one output file."""
-    paths = {source.path.resolve() for source in inputs if source.path is not None}
+    paths = {_real(source.path) for source in inputs if source.path is not None}
     seen: dict[Path, str] = {}
     for source in inputs:
         if source.kind != "page":
             continue
-        target = (output / outputs.text_path(source.output)).resolve()
+        target = _real(output / outputs.text_path(source.output))
         if target in paths:
             return f"output {target} would overwrite an input; choose another -o"
         if target in seen:
             return f"{seen[target]} and {source.name} would both be written to {target}"
         seen[target] = source.name
     return None
+
+
+def _real(path: Path) -> Path:
+    """The path with symlinks resolved as far as they go (a symlink loop stays as it is)."""
+    return Path(os.path.realpath(path))
 
 
 def _sink(

@@ -29,6 +29,16 @@ MAX_NUL_SHARE = 0.01
 # Share of the odd (or even) bytes that are NUL in ASCII-heavy UTF-16 text without a BOM.
 UTF16_NUL_SHARE = 0.3
 PREFERRED_LEGACY = "cp1252"
+# Bytes that are not valid UTF-8 become U+DC80-U+DCFF under "surrogateescape".
+STRAY_RUN_RE = re.compile("[\udc80-\udcff]+")
+NON_ASCII_RE = re.compile("[^\x00-\x7f]")
+# A page is UTF-8 with stray bytes (a cp1252 snippet pasted into a UTF-8 page) when it has valid
+# UTF-8 beyond ASCII and its stray bytes sit alone among ASCII, as single accented letters do: runs
+# of at most MAX_STRAY_RUN bytes on average, at least MIN_ASCII_BORDERED of them with ASCII (or
+# the text's ends) on both sides. Legacy text that is valid UTF-8 here and there by chance fails
+# this: CJK pairs stand next to each other, Cyrillic and Greek words are runs of many bytes.
+MAX_STRAY_RUN = 2.0
+MIN_ASCII_BORDERED = 0.8
 # charset-normalizer "chaos" (mess ratio) within which two guesses count as equally clean.
 CHAOS_TIE = 0.01
 
@@ -243,6 +253,9 @@ def decode(
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    text = _mostly_utf8(raw)
+    if text is not None:
+        return text
     matches = list(from_bytes(raw))
     if not matches:
         raise InputError(f"{source}: cannot detect the text encoding")
@@ -251,6 +264,28 @@ def decode(
     # legacy charset (WHATWG maps latin-1 to it), so it wins a tie.
     tied = [m for m in matches if m.chaos <= best.chaos + CHAOS_TIE and m.encoding == PREFERRED_LEGACY]
     return str(tied[0] if tied else best)
+
+
+def _mostly_utf8(raw: bytes) -> str | None:
+    """UTF-8 with a few stray bytes (a cp1252 snippet pasted into a UTF-8 page, say): the UTF-8
+    read as such and each stray byte as cp1252; None when most non-ASCII is not valid UTF-8."""
+    text = raw.decode("utf-8", "surrogateescape")
+    runs = list(STRAY_RUN_RE.finditer(text))
+    stray = sum(len(run.group()) for run in runs)
+    if not runs or len(NON_ASCII_RE.findall(text)) == stray or stray > MAX_STRAY_RUN * len(runs):
+        return None
+    bordered = sum(_ascii_at(text, run.start() - 1) and _ascii_at(text, run.end()) for run in runs)
+    if bordered < MIN_ASCII_BORDERED * len(runs):
+        return None
+    return STRAY_RUN_RE.sub(_as_cp1252, text)
+
+
+def _ascii_at(text: str, index: int) -> bool:
+    return not 0 <= index < len(text) or text[index] < "\x80"
+
+
+def _as_cp1252(match: re.Match[str]) -> str:
+    return bytes(ord(char) - 0xDC00 for char in match.group()).decode(PREFERRED_LEGACY, "replace")
 
 
 def _decode_nul_bytes(raw: bytes, source: str) -> str:
