@@ -22,7 +22,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from conftest import SEEDS, load_fixture
@@ -361,13 +361,26 @@ def test_a_directory_of_hostile_files_among_good_ones(tmp_path: Path) -> None:
         "deep.html": deep_html(20_000).encode(),
         "laughs.html": billion_laughs().encode(),
         "script.html": b"<script>var x = 'only a script';</script>",
-        "many.txt": "\n".join(f"l{n}" for n in range(300_000)).encode(),
+        "many.txt": b"x\n" * 300_000,  # over the default --max-lines
         "cut.txt.gz": gzip.compress(_good_page(0).encode())[:200],
+        "line.txt": b"word " * 400_000,  # over --max-bytes below
     }
-    for name, data in bad.items():
+    odd = {  # unusual but readable: cleaned, not reported
+        "nul.txt": nul_text(),
+        "invalid.txt": invalid_utf8(),
+        "utf16.txt": _good_page(1).encode("utf-16"),
+        "utf16le.txt": _good_page(2).encode("utf-16-le"),
+        "sjis.html": HTML_PAGE.format(body=LEGACY["shift_jis"]).encode("shift_jis"),
+        "gb.html": HTML_PAGE.replace("<head>", '<head><meta charset="gb2312">')
+        .format(body=LEGACY["gb18030"])
+        .encode("gb18030"),
+    }
+    for name, data in {**bad, **odd}.items():
         (source / name).write_bytes(data)
     out = tmp_path / "out"
-    code = main(["clean", str(source), "-o", str(out), "--format", "jsonl", "-q"])
+    code = main(
+        ["clean", str(source), "-o", str(out), "--format", "jsonl", "--lines", "--max-bytes", "1000000", "-q"]
+    )
     assert code == 1
     errors = {Path(e["input"]).name: e["error"] for e in _errors(out)}
     assert errors == {
@@ -376,11 +389,18 @@ def test_a_directory_of_hostile_files_among_good_ones(tmp_path: Path) -> None:
         "bundle.html": "InputError",
         "many.txt": "InputError",
         "cut.txt.gz": "EOFError",
+        "line.txt": "TooLarge",
     }
     records = {Path(str(r["source"])).name: r for r in _jsonl_records(out)}
-    assert set(records) == set(good) | {"empty.txt", "blank.txt", "deep.html", "laughs.html", "script.html"}
-    assert all(records[name]["text"] for name in good)
+    cleaned = {"empty.txt", "blank.txt", "deep.html", "laughs.html", "script.html"}
+    assert set(records) == set(good) | cleaned | set(odd)
+    assert all(
+        records[name]["text"] for name in [*good, "nul.txt", "invalid.txt", "utf16.txt", "utf16le.txt"]
+    )
     assert records["empty.txt"]["text"] == records["script.html"]["text"] == ""
+    for name, codec in (("sjis.html", "shift_jis"), ("gb.html", "gb18030")):  # decoded right
+        metadata: Any = records[name]["metadata"]
+        assert LEGACY[codec].strip() in "\n".join(line["text"] for line in metadata["lines"])
 
 
 def _ids_jsonl(path: Path, ids: list[object]) -> None:
