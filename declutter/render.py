@@ -79,7 +79,9 @@ def _parser() -> Any:
     """Return this thread's libxml2 HTML parser (huge_tree: pages nest deeper than 255)."""
     parser = getattr(_LOCAL, "parser", None)
     if parser is None:
-        parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True, encoding="utf-8")
+        parser = lxml.html.HTMLParser(  # no_network: libxml2 never fetches a DTD or entity
+            huge_tree=True, remove_comments=True, remove_pis=True, encoding="utf-8", no_network=True
+        )
         _LOCAL.parser = parser
     return parser
 
