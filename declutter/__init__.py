@@ -4,6 +4,7 @@ from declutter.document import Document, Line
 from declutter.errors import DeclutterError, DocumentTimeout, InputError, ModelError
 from declutter.labels import Label
 from declutter.pipeline import Declutter, clean
+from declutter.ruleset import RulesError, RuleSet, load_rules
 from declutter.settings import Settings
 
 __all__ = [
@@ -15,7 +16,10 @@ __all__ = [
     "Label",
     "Line",
     "ModelError",
+    "RuleSet",
+    "RulesError",
     "Settings",
     "clean",
+    "load_rules",
 ]
 __version__ = "0.1.0"

@@ -128,7 +128,7 @@ def clean_page(cleaner: Declutter, page: Page, job: Job) -> Outcome:
     """Clean one page within the cleaner's limits (its settings' timeout, max_bytes, max_lines)."""
     kind = page.input if cleaner.settings.input == "auto" else None
     try:
-        doc = cleaner.run(page.raw, source=page.id, encoding=page.encoding or job.encoding, input=kind)
+        doc = cleaner.run(page.raw, page.id, page.encoding or job.encoding, kind, page.url)
     except DocumentTimeout:
         return _failure(page, "Timeout", f"took longer than {cleaner.settings.timeout:g} s")
     except Exception as error:  # a crash on one page must not cost the batch: report it

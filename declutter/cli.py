@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import os
 import sys
@@ -16,6 +17,7 @@ from declutter import batch, limits, outputs, sources
 from declutter.batch import Job, cleaner_for
 from declutter.errors import DeclutterError
 from declutter.pipeline import Declutter
+from declutter.ruleset import RulesError, RuleSet
 from declutter.settings import INPUT_KINDS, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -48,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "--threshold", type=_probability, help="content probability cut-off (default: the model's)"
     )
+    _add_presets(clean)
     clean.add_argument("--model", type=Path, help="model file (its manifest must sit beside it)")
     clean.add_argument("--html-model", type=Path, help="HTML model file (default: the shipped one)")
     clean.add_argument(
@@ -56,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         help="unpickle whatever the model file holds (only for a model file you made yourself)",
     )
     clean.add_argument("--rules-only", action="store_true", help="no model: named rules alone")
+    clean.add_argument("--rules", type=Path, metavar="FILE", help="user keep/drop rules (TOML), applied last")
     clean.add_argument(
         "--input", choices=INPUT_KINDS, default="auto", help="html or text (default: tell by the content)"
     )
@@ -99,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
         help="unpickle whatever the model file holds (only for a model file you made yourself)",
     )
     evaluate.add_argument("--threshold", type=_probability)
+    _add_presets(evaluate)
     evaluate.add_argument("--no-baselines", action="store_true")
     evaluate.add_argument("--json", type=Path, help="also write the scores as JSON here")
     return parser
@@ -139,6 +144,18 @@ def _add_batch_options(clean: argparse.ArgumentParser) -> None:
     clean.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
 
 
+def _add_presets(command: argparse.ArgumentParser) -> None:
+    presets = command.add_mutually_exclusive_group()
+    presets.add_argument(
+        "--favor-precision",
+        action="store_true",
+        help="the model's threshold for precision first (best F0.5 on dev)",
+    )
+    presets.add_argument(
+        "--favor-recall", action="store_true", help="the model's threshold for recall first (best F2 on dev)"
+    )
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -162,6 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "train":
             return _train(args)
         return _eval(args)
+    except RulesError as error:
+        print(f"declutter: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except outputs.OutputError as error:
         print(f"declutter: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -189,7 +209,10 @@ def _clean(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     settings = Settings(
         threshold=args.threshold,
+        favor_precision=args.favor_precision,
+        favor_recall=args.favor_recall,
         rules_only=args.rules_only,
+        rules=args.rules,
         input=args.input,
         timeout=args.timeout or None,
         max_bytes=args.max_bytes,
@@ -257,6 +280,15 @@ def _output_conflict(inputs: list[sources.Input], output: Path) -> str | None:
     return None
 
 
+def _settings_plan(settings: Settings) -> dict[str, Any]:
+    """The settings as a run plan records them (user rules by their file and content hash)."""
+    plan = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)}
+    if isinstance(settings.rules, RuleSet):
+        digest = hashlib.sha256(settings.rules.text.encode("utf-8")).hexdigest()
+        plan["rules"] = {"file": settings.rules.source, "sha256": digest}
+    return plan
+
+
 def _real(path: Path) -> Path:
     """The path with symlinks resolved as far as they go (a symlink loop stays as it is)."""
     return Path(os.path.realpath(path))
@@ -272,7 +304,7 @@ def _sink(
         "format": args.format,
         "shard_size": args.shard_size,
         "lines": args.lines,
-        "settings": dataclasses.asdict(job.settings),
+        "settings": _settings_plan(job.settings),
         "models": [str(args.model), str(args.html_model)],
         "fields": dataclasses.asdict(fields),
         "max_bytes": args.max_bytes,
@@ -356,7 +388,13 @@ def _eval(args: argparse.Namespace) -> int:
     )
     from declutter.renderers import renderer
 
-    settings = Settings(threshold=args.threshold, input=args.input, metadata=False)
+    settings = Settings(
+        threshold=args.threshold,
+        favor_precision=args.favor_precision,
+        favor_recall=args.favor_recall,
+        input=args.input,
+        metadata=False,
+    )
     cleaner = Declutter(settings, args.model, args.html_model, args.trust_model)
     line_systems: dict[str, LineSystem] = {}
     text_systems: dict[str, TextSystem] = {}

@@ -59,6 +59,16 @@ class Model:
     manifest: dict[str, Any]
     path: Path
 
+    def preset_threshold(self, preset: str) -> float:
+        """The threshold of a preset (``favor_precision``, ``favor_recall``) chosen on dev for
+        this model; ModelError when its manifest has none (retrain, or ``train --rescore``)."""
+        value = self.manifest.get("presets", {}).get(preset)
+        if not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+            raise ModelError(
+                f"{self.path}: the manifest gives no {preset} threshold; run declutter train --rescore"
+            )
+        return float(value)
+
     @property
     def reads_dom(self) -> bool:
         """Whether the model was trained on HTML pages and reads their blocks' DOM features."""

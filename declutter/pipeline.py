@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from declutter import article, limits, markup, model, reader, rules, segmenter, smoother, writer
+from declutter import article, limits, markup, model, reader, rules, ruleset, segmenter, smoother, writer
 from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX, Document, Verdict
 from declutter.dom import LineDom
 from declutter.labels import Label
@@ -74,6 +74,13 @@ class Declutter:
             self.html_model = model.load(Path(html_model_path), trust_model)
         elif model_path is None:
             self.html_model = model.load(model.default_model_path(html=True))
+        self._check_preset()
+
+    def _check_preset(self) -> None:
+        """A preset the models have no threshold for fails here, not on the first page."""
+        for judge in (self.model, self.html_model):
+            if judge is not None and self.settings.preset:
+                judge.preset_threshold(self.settings.preset)
 
     @classmethod
     def from_model(
@@ -84,6 +91,7 @@ class Declutter:
         cleaner.settings = settings or Settings()
         cleaner.model = loaded
         cleaner.html_model = html_model
+        cleaner._check_preset()
         return cleaner
 
     @property
@@ -94,32 +102,49 @@ class Declutter:
     def _threshold(self, judge: model.Model | None) -> float:
         if self.settings.threshold is not None:
             return self.settings.threshold
-        return judge.threshold if judge else model.DEFAULT_THRESHOLD
+        if judge is None:
+            return model.DEFAULT_THRESHOLD
+        preset = self.settings.preset
+        return judge.preset_threshold(preset) if preset else judge.threshold
 
     def run(
-        self, raw: str | bytes, source: str = "<input>", encoding: str | None = None, input: str | None = None
+        self,
+        raw: str | bytes,
+        source: str = "<input>",
+        encoding: str | None = None,
+        input: str | None = None,
+        url: str | None = None,
     ) -> Document:
         """Judge every line of a page (a text dump or HTML) and assemble its clean text.
 
         ``encoding`` is what the caller knows of the bytes' encoding (an HTTP header, say); it is
         passed over when the bytes do not decode with it. ``input`` ("html" or "text") says what
-        this page is, over the settings (a JSONL record's field tells, say)."""
+        this page is, over the settings (a JSONL record's field tells, say). ``url`` is where the
+        page came from, for user rules scoped to hosts or URLs (an HTML page's canonical URL
+        stands in when it is not given)."""
         if not isinstance(raw, (str, bytes)):
             raise TypeError(f"{source}: expected str or bytes, got {type(raw).__name__}")
         is_html = self._is_html(raw) if input is None else _html_kind(input)
         limits.check_size(raw, self.settings.max_bytes, source)
         with limits.time_limit(self.settings.timeout):
-            return self._run(raw, source, encoding, is_html)
+            return self._run(raw, source, encoding, is_html, url)
 
-    def _run(self, raw: str | bytes, source: str, encoding: str | None, is_html: bool) -> Document:
+    def _run(
+        self, raw: str | bytes, source: str, encoding: str | None, is_html: bool, url: str | None
+    ) -> Document:
         text = reader.read(raw, source, encoding, html=is_html)
         if not is_html:
-            return self._judge(text, self.model, source=source)
+            return self._judge(text, self.model, source=source, url=url)
         judge = self.html_model or self.model
-        page = markup.read_page(text, metadata=self.settings.metadata, dom=bool(judge and judge.reads_dom))
-        doc = self._judge(page.text, judge, page.dom, source)
+        scoped = self.settings.rules is not None and url is None  # the canonical URL may scope rules
+        page = markup.read_page(
+            text, metadata=self.settings.metadata or scoped, dom=bool(judge and judge.reads_dom)
+        )
+        doc = self._judge(page.text, judge, page.dom, source, url or page.metadata.get("url"))
+        if not self.settings.metadata:
+            return dataclasses.replace(doc, input="html")
         metadata = dict(page.metadata)
-        if self.settings.metadata and not metadata.get("title") and doc.title:
+        if not metadata.get("title") and doc.title:
             metadata["title"] = doc.title  # no title in the markup: the headline found in the text
         return dataclasses.replace(doc, input="html", metadata=metadata)
 
@@ -129,19 +154,26 @@ class Declutter:
         return reader.looks_like_html(raw)
 
     def _judge(
-        self, text: str, judge: model.Model | None, dom: LineDom | None = None, source: str = "<input>"
+        self,
+        text: str,
+        judge: model.Model | None,
+        dom: LineDom | None = None,
+        source: str = "<input>",
+        url: str | None = None,
     ) -> Document:
         lines = segmenter.split_lines(text)
         limits.check_lines(len(lines), self.settings.max_lines, source)
         blocks = segmenter.segment(lines, self.settings.unwrap)
         verdicts = self._classify(blocks, lines, judge, dom)
-        if self.settings.rules:
+        if self.settings.chrome_rules:
             verdicts = rules.apply_chrome_rules(blocks, verdicts)
         if self.settings.smooth and judge is not None:
             verdicts = smoother.revise_short_blocks(blocks, verdicts)
         verdicts = article.mark_title(blocks, verdicts)
         verdicts = article.mark_dek(blocks, verdicts)
         verdicts = article.mark_meta(blocks, verdicts)
+        if isinstance(self.settings.rules, ruleset.RuleSet):
+            verdicts = ruleset.apply_user_rules(self.settings.rules.for_url(url), blocks, verdicts)
         return writer.write(lines, blocks, verdicts)
 
     def _classify(

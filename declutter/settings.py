@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from declutter.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES
+from declutter.ruleset import RuleSet, load_rules
 
 INPUT_KINDS = ("auto", "html", "text")
 
@@ -15,12 +17,16 @@ class Settings:
 
     ``threshold``: content probability at or above which a line is kept; ``None`` uses the model's
     own threshold (chosen on the dev split and recorded in its manifest).
+    ``favor_precision`` / ``favor_recall``: use instead the model's threshold that maximises
+    F0.5 (precision first) or F2 (recall first) on dev; not with ``threshold`` or each other.
     ``rules_only``: skip the model and use only the named rules (explicit request only).
     ``unwrap``: join hard-wrapped paragraph lines into one block: ``None`` detects it, ``True``
     forces it, ``False`` never joins.
     ``smooth``: revise each line from its neighbours' probabilities (the sequence smoother).
-    ``rules``: apply the named chrome rules after the model (the headline, standfirst and
+    ``chrome_rules``: apply the named chrome rules after the model (the headline, standfirst and
     metadata rules always run: they decide labels, not what is content).
+    ``rules``: user rules (a TOML file's path, or a ``RuleSet``), applied last: see
+    :mod:`declutter.ruleset`. A path is read and checked here, so a bad file fails at once.
     ``input``: ``"auto"`` tells HTML from a text dump by its first characters; ``"html"`` or
     ``"text"`` says which it is.
     ``metadata``: read an HTML page's metadata (title, author, date, site, language, URL).
@@ -30,10 +36,13 @@ class Settings:
     """
 
     threshold: float | None = None
+    favor_precision: bool = False
+    favor_recall: bool = False
     rules_only: bool = False
     unwrap: bool | None = None
     smooth: bool = True
-    rules: bool = True
+    chrome_rules: bool = True
+    rules: RuleSet | str | Path | None = None
     input: str = "auto"
     metadata: bool = True
     timeout: float | None = None
@@ -51,5 +60,18 @@ class Settings:
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
                 raise ValueError(f"{name} must be a positive integer or None, got {value!r}")
-        if self.rules_only and not self.rules:
-            raise ValueError("rules_only=True needs rules=True")
+        if self.favor_precision + self.favor_recall + (self.threshold is not None) > 1:
+            raise ValueError("threshold, favor_precision and favor_recall exclude each other")
+        if self.rules_only and not self.chrome_rules:
+            raise ValueError("rules_only=True needs chrome_rules=True")
+        if isinstance(self.rules, (str, Path)):
+            object.__setattr__(self, "rules", load_rules(self.rules))
+        elif self.rules is not None and not isinstance(self.rules, RuleSet):
+            raise TypeError(f"rules must be a path or a RuleSet, got {type(self.rules).__name__}")
+
+    @property
+    def preset(self) -> str | None:
+        """The threshold preset asked for, if any."""
+        if self.favor_precision:
+            return "favor_precision"
+        return "favor_recall" if self.favor_recall else None

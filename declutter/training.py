@@ -261,6 +261,11 @@ CHOICE_SPLIT = "dev"
 # Thresholds tried on the dev split; the best token F1 is written to the manifest (0.9 and 0.95
 # added when the HTML model peaked at the old top, 0.85).
 THRESHOLD_GRID = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+# The presets' thresholds are swept wider: recall peaks low, precision high.
+PRESET_GRID = (0.05, 0.1, 0.2, 0.3, *THRESHOLD_GRID, 0.97, 0.99)
+# Each preset's threshold maximises F-beta of dev token precision and recall: beta 0.5 weighs
+# precision twice as much as recall (favor_precision), beta 2 the reverse (favor_recall).
+PRESET_BETAS = {"favor_precision": 0.5, "favor_recall": 2.0}
 
 
 def _estimators(fitted: Fitted) -> dict[str, object]:
@@ -296,16 +301,34 @@ def _dev_scores(
 def choose_threshold(
     corpus_dir: Path, model: Model, dev_limit: int | None = None, log: Callable[[str], None] = lambda _: None
 ) -> tuple[float, dict[str, Any]]:
-    """Sweep the threshold on dev with the current pipeline; the best one and the metrics to record."""
-    scores = _dev_scores(corpus_dir, model, THRESHOLD_GRID, dev_limit)
-    best = max(THRESHOLD_GRID, key=lambda t: scores[t]["overall"]["token"]["f1"])
-    log(f"threshold {best}: dev token F1 {scores[best]['overall']['token']['f1']:.4f}")
+    """Sweep the threshold on dev with the current pipeline; the best one and the metrics to record
+    (with the sweep, and each preset's threshold under ``"presets"``)."""
+    scores = _dev_scores(corpus_dir, model, PRESET_GRID, dev_limit)
+    token = {t: scores[t]["overall"]["token"] for t in PRESET_GRID}
+    best = max(THRESHOLD_GRID, key=lambda t: token[t]["f1"])
+    log(f"threshold {best}: dev token F1 {token[best]['f1']:.4f}")
+    presets = {
+        name: max(PRESET_GRID, key=lambda t: f_beta(token[t], beta)) for name, beta in PRESET_BETAS.items()
+    }
     metrics = {
         CHOICE_SPLIT: scores[best],
-        "threshold_sweep": {str(t): scores[t]["overall"]["token"]["f1"] for t in THRESHOLD_GRID},
+        "threshold_sweep": {
+            str(t): {k: token[t][k] for k in ("precision", "recall", "f1")} for t in PRESET_GRID
+        },
+        "presets": {
+            name: {"threshold": t, "beta": PRESET_BETAS[name], **token[t]} for name, t in presets.items()
+        },
         "dev_pages": dev_limit,
     }
     return best, metrics
+
+
+def f_beta(score: dict[str, float], beta: float) -> float:
+    """F-beta of a score's precision and recall."""
+    precision, recall = score["precision"], score["recall"]
+    if not precision or not recall:
+        return 0.0
+    return (1 + beta**2) * precision * recall / (beta**2 * precision + recall)
 
 
 def train_and_save(
@@ -364,9 +387,15 @@ def save_trained(
             "threshold_chosen_on": CHOICE_SPLIT,
             "limits": limits,
         },
+        "presets": _presets(metrics),
         "metrics": metrics,
     }
     return save(estimators, output, best, extra, html=html)
+
+
+def _presets(metrics: dict[str, Any]) -> dict[str, float]:
+    """Each preset's threshold, from the dev metrics."""
+    return {name: preset["threshold"] for name, preset in metrics["presets"].items()}
 
 
 def rescore(corpus_dir: Path, model_path: Path, log: Callable[[str], None] = lambda _: None) -> Path:
@@ -374,6 +403,6 @@ def rescore(corpus_dir: Path, model_path: Path, log: Callable[[str], None] = lam
     pipeline (after a rule changed), rewriting its manifest; the model file is not touched."""
     model = load(model_path)
     best, metrics = choose_threshold(corpus_dir, model, None, log)
-    manifest = {**model.manifest, "threshold": best, "metrics": metrics}
+    manifest = {**model.manifest, "threshold": best, "presets": _presets(metrics), "metrics": metrics}
     write_manifest(model_path, manifest)
     return model_path

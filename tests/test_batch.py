@@ -25,6 +25,9 @@ from declutter.batch import (
 from declutter.sources import Failure, Page
 
 # A dump that takes seconds to clean: long enough that a short time limit always cuts it.
+# A limited run of it ends well before the whole page would (about 30 s): the limit lands
+# between Python steps, so one long call into numpy or sklearn (on a busy machine) delays it.
+CUT_SHORT_S = 8.0
 SLOW_DUMP = "\n".join(
     f"Menu item {i % 50}" if i % 7 else f"Sentence {i} of the page." for i in range(200_000)
 )
@@ -67,7 +70,7 @@ def test_a_page_over_the_time_limit_fails_and_the_next_one_is_fine(cleaner: Decl
     job, cleaner = Job(), with_settings(cleaner, timeout=0.2)
     started = time.perf_counter()
     slow = clean_page(cleaner, _page(0, SLOW_DUMP), job)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < CUT_SHORT_S
     assert isinstance(slow, Failure) and slow.error == "Timeout" and slow.id == "page-0"
     assert isinstance(clean_page(cleaner, _page(1), job), Cleaned)
 

@@ -16,6 +16,9 @@ from declutter import Declutter, DocumentTimeout, InputError
 from declutter.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES, check_lines, check_size, time_limit
 
 # A dump that takes seconds to clean: long enough that a short time limit always cuts it.
+# A limited run of it ends well before the whole page would (about 30 s): the limit lands
+# between Python steps, so one long call into numpy or sklearn (on a busy machine) delays it.
+CUT_SHORT_S = 8.0
 SLOW_DUMP = "\n".join(
     f"Menu item {i % 50}" if i % 7 else f"Sentence {i} of the page." for i in range(200_000)
 )
@@ -93,7 +96,7 @@ def test_the_library_time_limit_stops_a_slow_page_and_the_next_is_fine(cleaner: 
     started = time.perf_counter()
     with pytest.raises(DocumentTimeout):
         limited.run(SLOW_DUMP)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < CUT_SHORT_S
     assert limited.run(load_fixture(SEEDS[1]).text).body
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
 
-from declutter import Declutter, ModelError
+from declutter import Declutter, ModelError, Settings
 from declutter.cli import main
 from declutter.dom import DOM_FEATURE_VERSION, dom_feature_names
 from declutter.features import FEATURE_VERSION
@@ -216,3 +216,10 @@ def test_a_model_of_stock_estimators_loads_without_trust(model_copy: Path) -> No
     estimators["block"].set_params(max_iter=7)
     _plant(model_copy, estimators)
     assert load(model_copy).estimators["block"].max_iter == 7
+
+
+def test_a_preset_the_manifest_lacks_is_an_error_at_load(model_copy: Path) -> None:
+    _edit_manifest(model_copy, lambda manifest: manifest.pop("presets"))
+    Declutter(model_path=model_copy)  # no preset asked: fine
+    with pytest.raises(ModelError, match=r"favor_recall.*rescore"):
+        Declutter(Settings(favor_recall=True), model_path=model_copy)

@@ -99,3 +99,23 @@ def test_dev_html_beats_trafilatura_and_does_not_drop(corpus_dir: Path, cleaner:
     assert ours is not None and theirs is not None
     assert ours.f1 >= PINNED_DEV_HTML_TOKEN_F1
     assert ours.f1 >= theirs.f1 + HTML_MARGIN_OVER_TRAFILATURA
+
+
+# Dev pages the presets are checked on (the whole split is measured in the manifest and README).
+PRESET_PAGES = 80
+
+
+def test_presets_move_precision_and_recall_the_way_they_say(corpus_dir: Path, cleaner: Declutter) -> None:
+    """favor_precision keeps no less precise text than the default, favor_recall no less of the
+    article (token scores on dev pages)."""
+    records = list(iter_records(corpus_dir, ("dev",)))[:PRESET_PAGES]
+
+    def token(**options: object) -> Score:
+        judged = Declutter.from_model(cleaner.model, Settings(input="text", **options))  # type: ignore[arg-type]
+        result = evaluate(records, chromium, {"d": declutter_system(judged)}, {})["d"]["overall"]["token"]
+        assert result is not None
+        return result
+
+    default, precise, full = token(), token(favor_precision=True), token(favor_recall=True)
+    assert precise.precision >= default.precision and full.recall >= default.recall
+    assert precise.precision > full.precision and full.recall > precise.recall

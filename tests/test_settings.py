@@ -14,7 +14,7 @@ def test_settings_are_frozen_and_validated() -> None:
     with pytest.raises(ValueError, match="threshold"):
         Settings(threshold=-0.1)
     with pytest.raises(ValueError, match="rules_only"):
-        Settings(rules_only=True, rules=False)
+        Settings(rules_only=True, chrome_rules=False)
 
 
 def test_misspelt_options_raise_type_error_naming_them() -> None:
@@ -47,3 +47,20 @@ def test_limits_default_to_bounded_size_and_no_time_limit() -> None:
     settings = Settings()
     assert settings.timeout is None and settings.max_bytes and settings.max_lines
     assert Settings(timeout=None, max_bytes=None, max_lines=None).max_bytes is None
+
+
+def test_presets_exclude_each_other_and_a_threshold() -> None:
+    with pytest.raises(ValueError, match="exclude"):
+        Settings(favor_precision=True, favor_recall=True)
+    with pytest.raises(ValueError, match="exclude"):
+        Settings(threshold=0.5, favor_recall=True)
+    assert Settings(favor_precision=True).preset == "favor_precision" and Settings().preset is None
+
+
+def test_a_preset_uses_the_models_threshold_for_it(cleaner: Declutter) -> None:
+    assert cleaner.model is not None
+    presets = cleaner.model.manifest["presets"]
+    precise = Declutter.from_model(cleaner.model, Settings(favor_precision=True))
+    full = Declutter.from_model(cleaner.model, Settings(favor_recall=True))
+    assert precise.threshold == presets["favor_precision"] > cleaner.threshold > full.threshold
+    assert full.threshold == presets["favor_recall"]
