@@ -51,13 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         "--threshold", type=_probability, help="content probability cut-off (default: the model's)"
     )
     _add_presets(clean)
-    clean.add_argument("--model", type=Path, help="model file (its manifest must sit beside it)")
-    clean.add_argument("--html-model", type=Path, help="HTML model file (default: the shipped one)")
-    clean.add_argument(
-        "--trust-model",
-        action="store_true",
-        help="unpickle whatever the model file holds (only for a model file you made yourself)",
-    )
+    _add_model_options(clean)
     clean.add_argument("--rules-only", action="store_true", help="no model: named rules alone")
     clean.add_argument("--rules", type=Path, metavar="FILE", help="user keep/drop rules (TOML), applied last")
     clean.add_argument(
@@ -95,13 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text: declutter reads the renderer's dump; html: it reads the page's HTML",
     )
-    evaluate.add_argument("--model", type=Path)
-    evaluate.add_argument("--html-model", type=Path)
-    evaluate.add_argument(
-        "--trust-model",
-        action="store_true",
-        help="unpickle whatever the model file holds (only for a model file you made yourself)",
-    )
+    _add_model_options(evaluate)
     evaluate.add_argument("--threshold", type=_probability)
     _add_presets(evaluate)
     evaluate.add_argument("--no-baselines", action="store_true")
@@ -144,6 +132,16 @@ def _add_batch_options(clean: argparse.ArgumentParser) -> None:
     clean.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
 
 
+def _add_model_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--model", type=Path, help="model file (its manifest must sit beside it)")
+    command.add_argument("--html-model", type=Path, help="HTML model file (default: the shipped one)")
+    command.add_argument(
+        "--trust-model",
+        action="store_true",
+        help="unpickle whatever the model file holds (only for a model file you made yourself)",
+    )
+
+
 def _add_presets(command: argparse.ArgumentParser) -> None:
     presets = command.add_mutually_exclusive_group()
     presets.add_argument(
@@ -179,16 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "train":
             return _train(args)
         return _eval(args)
-    except RulesError as error:
+    except (RulesError, outputs.OutputError) as error:  # a bad rules file, an occupied -o
         print(f"declutter: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except outputs.OutputError as error:
-        print(f"declutter: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except outputs.WriteFailed as error:
-        print(f"declutter: error: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    except DeclutterError as error:
+    except DeclutterError as error:  # a model that does not verify, a refused write (WriteFailed)
         print(f"declutter: error: {error}", file=sys.stderr)
         return EXIT_FAILED
     except (FileNotFoundError, ValueError) as error:

@@ -91,9 +91,14 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
+def encodable(text: str) -> str:
+    """Text with each lone surrogate replaced by U+FFFD (so that it encodes as UTF-8)."""
+    return SURROGATE_RE.sub("\ufffd", text)
+
+
 def utf8(text: str) -> bytes:
     """Text as UTF-8, a lone surrogate as U+FFFD."""
-    return SURROGATE_RE.sub("\ufffd", text).encode("utf-8")
+    return encodable(text).encode("utf-8")
 
 
 def gzip_bytes(text: str) -> bytes:
@@ -232,7 +237,7 @@ class Stream:
             for outcome in outcomes:
                 if isinstance(outcome, Cleaned):
                     text = json_line(outcome.record) if self.jsonl else _with_newline(outcome.text)
-                    self.out.write(SURROGATE_RE.sub("\ufffd", text))
+                    self.out.write(encodable(text))
             self.out.flush()
         except BrokenPipeError:
             raise  # the reader went away: the CLI ends quietly

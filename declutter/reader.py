@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 
 from charset_normalizer import from_bytes
 
@@ -150,12 +151,10 @@ BINARY_SIGNATURES = (
     (b"wOFF", "a WOFF font"),
     (b"wOF2", "a WOFF2 font"),
 )
-# Short signatures count only with what follows them: bzip2's block magic; a Windows executable's
-# "PE\0\0" at the offset stored at byte 60.
-SIGNATURE_CHECKS = {
-    b"BZh": re.compile(rb"BZh[1-9]1AY&SY"),
-    b"MZ": re.compile(rb"MZ[\x00-\xff]{58}(?P<pe>[\x00-\xff]{4})"),
-}
+# Short signatures count only with what follows them (see SIGNATURE_CHECKS below).
+BZIP2_RE = re.compile(rb"BZh[1-9]1AY&SY")
+# A Windows executable's PE header sits at the offset stored in bytes 60-63.
+PE_OFFSET_AT = 60
 # Media containers carry their signature at offset 4 ("ftyp" for MP4/MOV) or 8 (RIFF "WEBP"/"AVI ").
 CONTAINER_RE = re.compile(rb"^(?:[\x00-\xff]{4}ftyp|RIFF[\x00-\xff]{4}(?:WEBP|AVI |WAVE))")
 
@@ -163,20 +162,22 @@ CONTAINER_RE = re.compile(rb"^(?:[\x00-\xff]{4}ftyp|RIFF[\x00-\xff]{4}(?:WEBP|AV
 def binary_kind(raw: bytes) -> str | None:
     """What binary format the bytes are, by their signature, or None for anything else."""
     for signature, kind in BINARY_SIGNATURES:
-        if raw.startswith(signature):
-            check = SIGNATURE_CHECKS.get(signature)
-            match = check.match(raw) if check is not None else None
-            if check is None or (match and _is_pe(raw, match)):
-                return kind
+        check = SIGNATURE_CHECKS.get(signature)
+        if raw.startswith(signature) and (check is None or check(raw)):
+            return kind
     return "a media file (image, audio or video)" if CONTAINER_RE.match(raw) else None
 
 
-def _is_pe(raw: bytes, match: re.Match[bytes]) -> bool:
-    """Whether a signature match stands (for MZ: the PE header is where byte 60 says)."""
-    if match.lastgroup != "pe":
-        return True
-    offset = int.from_bytes(match.group("pe"), "little")
-    return raw[offset : offset + 4] == b"PE\x00\x00"
+def _is_pe(raw: bytes) -> bool:
+    """Whether "MZ" bytes are a Windows executable: "PE\\0\\0" where bytes 60-63 point."""
+    offset = int.from_bytes(raw[PE_OFFSET_AT : PE_OFFSET_AT + 4], "little")
+    return len(raw) >= PE_OFFSET_AT + 4 and raw[offset : offset + 4] == b"PE\x00\x00"
+
+
+SIGNATURE_CHECKS: dict[bytes, Callable[[bytes], bool]] = {
+    b"BZh": lambda raw: bool(BZIP2_RE.match(raw)),
+    b"MZ": _is_pe,
+}
 
 
 def _many_nuls(raw: bytes) -> bool:

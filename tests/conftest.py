@@ -60,6 +60,15 @@ def cleaner() -> Declutter:
     return Declutter()
 
 
+# A dump that takes seconds to clean: long enough that a short time limit always cuts it.
+SLOW_DUMP = "\n".join(
+    f"Menu item {i % 50}" if i % 7 else f"Sentence {i} of the page." for i in range(200_000)
+)
+# A limited run of it ends well before the whole page would (about 30 s): the limit lands
+# between Python steps, so one long call into numpy or sklearn (on a busy machine) delays it.
+CUT_SHORT_S = 8.0
+
+
 def with_settings(cleaner: Declutter, **options: object) -> Declutter:
     """The shared cleaner's models under other settings (no second load)."""
     assert cleaner.model is not None

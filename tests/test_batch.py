@@ -7,7 +7,7 @@ import time
 from pathlib import Path, PurePath
 
 import pytest
-from conftest import SEEDS, load_fixture, with_settings
+from conftest import CUT_SHORT_S, SEEDS, SLOW_DUMP, load_fixture, with_settings
 
 from declutter import Declutter
 from declutter.batch import (
@@ -23,14 +23,6 @@ from declutter.batch import (
     shard_chunks,
 )
 from declutter.sources import Failure, Page
-
-# A dump that takes seconds to clean: long enough that a short time limit always cuts it.
-# A limited run of it ends well before the whole page would (about 30 s): the limit lands
-# between Python steps, so one long call into numpy or sklearn (on a busy machine) delays it.
-CUT_SHORT_S = 8.0
-SLOW_DUMP = "\n".join(
-    f"Menu item {i % 50}" if i % 7 else f"Sentence {i} of the page." for i in range(200_000)
-)
 
 
 def _page(n: int, text: str | None = None) -> Page:
