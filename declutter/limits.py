@@ -21,6 +21,10 @@ DEFAULT_MAX_BYTES = 20_000_000
 # a 1,000,000-line dump: 173 s, 3.6 GB), so this bounds a page to roughly a minute and 1 GB; the
 # corpus's longest dump has a few thousand lines.
 DEFAULT_MAX_LINES = 250_000
+# A raised DocumentTimeout can be swallowed where it lands (measured: inside hypothesis's garbage-
+# collector callback, which ignores exceptions, the limit never stopped the page); it is raised
+# again this often, in seconds, until the limited block ends.
+REDELIVER_S = 0.05
 # UTF-8 takes at most this many bytes per character.
 MAX_UTF8_BYTES_PER_CHAR = 4
 
@@ -45,31 +49,37 @@ def check_lines(count: int, max_lines: int | None, source: str) -> None:
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise ``DocumentTimeout`` in the block once ``seconds`` have passed (None or 0: no limit).
 
-    A timer thread raises the exception asynchronously in the calling thread, whichever thread
+    A watcher thread raises the exception asynchronously in the calling thread, whichever thread
     that is, and withdraws it if the block ended first; no signal handler or process-wide timer is
     touched, so a host application's own SIGALRM is safe. The exception lands between Python
-    bytecodes: one long call into C (a regex, libxml2) finishes before it does."""
+    bytecodes: one long call into C (a regex, libxml2) finishes before it does. Where it lands in a
+    place that swallows exceptions (a garbage-collector callback, a ``__del__``, a broad
+    ``except``), it is raised again every ``REDELIVER_S`` until the block ends."""
     if not seconds:
         yield
         return
     target = ctypes.c_ulong(threading.get_ident())
     lock = threading.Lock()
-    state = {"done": False, "fired": False}
+    done = threading.Event()
+    fired = False
 
-    def expire() -> None:
-        with lock:
-            if not state["done"]:
-                state["fired"] = True
+    def watch() -> None:
+        nonlocal fired
+        wait = seconds
+        while not done.wait(wait):
+            with lock:
+                if done.is_set():
+                    return
+                fired = True
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(DocumentTimeout))
+            wait = REDELIVER_S
 
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
-    timer.start()
+    watcher = threading.Thread(target=watch, name="declutter-time-limit", daemon=True)
+    watcher.start()
     try:
         yield
     finally:
         with lock:
-            state["done"] = True
-            timer.cancel()
-            if state["fired"]:  # not delivered yet if the block ended first: withdraw it
+            done.set()
+            if fired:  # one may be set but not delivered yet: withdraw it
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)

@@ -154,3 +154,17 @@ def test_time_limit_raises_inside_the_block() -> None:
     with pytest.raises(DocumentTimeout), time_limit(0.05):
         while True:
             pass
+
+
+def test_a_swallowed_timeout_is_raised_again() -> None:
+    """A timeout that lands where it is ignored (a gc callback, a broad except) still ends the block."""
+    swallowed = []
+    with pytest.raises(DocumentTimeout), time_limit(0.05):
+        try:
+            while True:
+                pass
+        except DocumentTimeout:
+            swallowed.append(True)
+        while True:
+            pass
+    assert swallowed == [True]
