@@ -153,6 +153,8 @@ def cleaned(page: Page, doc: Document, lines: bool = False) -> Cleaned:
         "input": doc.input,
         "lines_total": len(doc.lines),
         "lines_kept": len(kept),
+        "is_article": view["is_article"],
+        "article_probability": view["article_probability"],
     }
     if lines:
         metadata["lines"] = [line.to_dict() for line in doc.lines]

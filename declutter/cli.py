@@ -55,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--rules-only", action="store_true", help="no model: named rules alone")
     clean.add_argument("--rules", type=Path, metavar="FILE", help="user keep/drop rules (TOML), applied last")
     clean.add_argument(
+        "--articles-only",
+        action="store_true",
+        help="no text for pages that are not articles (home pages, section indexes, listings)",
+    )
+    clean.add_argument(
         "--input", choices=INPUT_KINDS, default="auto", help="html or text (default: tell by the content)"
     )
     clean.add_argument("--encoding", help="the inputs' encoding, tried first (e.g. from an HTTP header)")
@@ -75,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MODEL",
         help="do not train: re-choose the threshold and re-measure dev metrics of MODEL with the "
         "current rules, rewriting its manifest",
+    )
+    train.add_argument(
+        "--page-model",
+        type=Path,
+        metavar="MODEL",
+        help="do not train the line model: fit MODEL's page model (is the page an article?) on the "
+        "corpus's labelled pages, rewriting MODEL and its manifest",
     )
 
     evaluate = commands.add_parser("eval", help="score declutter and baselines on a corpus split")
@@ -205,6 +217,7 @@ def _clean(args: argparse.Namespace) -> int:
         favor_recall=args.favor_recall,
         rules_only=args.rules_only,
         rules=args.rules,
+        articles_only=args.articles_only,
         input=args.input,
         timeout=args.timeout or None,
         max_bytes=args.max_bytes,
@@ -354,6 +367,10 @@ def _train(args: argparse.Namespace) -> int:
     corpus = args.corpus or default_corpus_dir()
     if args.rescore:
         path = rescore(corpus, args.rescore, log=_log)
+    elif args.page_model:
+        from declutter.page_training import add_page_model
+
+        path = add_page_model(corpus, args.page_model, log=_log)
     else:
         path = train_and_save(corpus, args.output, limit=args.limit, log=_log, html=args.input == "html")
     print(f"wrote {path}", file=sys.stderr)

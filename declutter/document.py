@@ -42,12 +42,16 @@ class Document:
 
     ``input`` says whether the page was read as ``"text"`` or ``"html"``; an HTML page's lines are
     those of its innerText-like rendering, and ``metadata`` holds what its markup says (title,
-    author, date, sitename, language, url; None where absent).
+    author, date, sitename, language, url; None where absent). ``is_article`` says whether the page
+    is an article at all (not a home page, section index, listing or search result), with
+    ``article_probability``; both are None when no page model judged it (rules alone).
     """
 
     lines: list[Line] = field(default_factory=list)
     input: str = "text"
     metadata: dict[str, str | None] = field(default_factory=dict)
+    is_article: bool | None = None
+    article_probability: float | None = None
 
     def _paragraphs(self, label: Label) -> list[str]:
         """The trimmed text of each paragraph with that label (wrapped lines joined by a space)."""
@@ -94,12 +98,18 @@ class Document:
             "body": self.body,
             "text": self.text,
             "meta": self.meta,
+            "is_article": self.is_article,
+            "article_probability": _rounded(self.article_probability),
         }
         if self.metadata:
             out["metadata"] = dict(self.metadata)
         if lines:
             out["lines"] = [ln.to_dict() for ln in self.lines]
         return out
+
+
+def _rounded(probability: float | None) -> float | None:
+    return None if probability is None else round(probability, 4)
 
 
 @dataclass(frozen=True)

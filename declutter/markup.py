@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from declutter.dom import LineDom, render_root
-from declutter.metadata import METADATA_FIELDS, extract
+from declutter.metadata import MARKUP_UNKNOWN, METADATA_FIELDS, extract, markup_kind
 from declutter.render import parse_html, render_tree
 
 __all__ = ["METADATA_FIELDS", "Page", "read_page"]
@@ -19,6 +19,7 @@ class Page:
     text: str
     metadata: dict[str, str | None] = field(default_factory=dict)
     dom: LineDom | None = None  # the DOM features and groups of each line of ``text`` (declutter.dom)
+    kind: float = MARKUP_UNKNOWN  # whether the markup calls it an article (metadata.markup_kind)
 
 
 def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
@@ -29,4 +30,4 @@ def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
         text, lines = render_root(root)
     else:
         text, lines = render_tree(root, noscript=True), None
-    return Page(text, extract(root) if metadata else {}, lines)
+    return Page(text, extract(root) if metadata else {}, lines, markup_kind(root) if dom else MARKUP_UNKNOWN)

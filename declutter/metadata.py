@@ -115,6 +115,21 @@ def extract(root: lxml.html.HtmlElement) -> dict[str, str | None]:
     return {name: found[name] or None for name in METADATA_FIELDS}
 
 
+# What the markup says of the page's kind: an article (JSON-LD article type, og:type "article"),
+# something else (another og:type: "website", "product"), or nothing.
+MARKUP_ARTICLE, MARKUP_OTHER, MARKUP_UNKNOWN = 1.0, 0.0, 0.5
+_OG_TYPE_XPATH = etree.XPath("//meta[@property='og:type']/@content")
+
+
+def markup_kind(root: lxml.html.HtmlElement) -> float:
+    """Whether the markup calls the page an article: ``MARKUP_ARTICLE``, ``MARKUP_OTHER`` or
+    ``MARKUP_UNKNOWN``."""
+    og_types = [str(v).strip().lower() for v in _OG_TYPE_XPATH(root)]
+    if _json_ld(root) or any(t == "article" or t.endswith(".article") for t in og_types):
+        return MARKUP_ARTICLE
+    return MARKUP_OTHER if og_types else MARKUP_UNKNOWN
+
+
 def _site_name(ld: dict[str, Any], values: dict[str, str], root: lxml.html.HtmlElement) -> str | None:
     named = _ld_name(ld.get("publisher")) or _first(values, _SITE_KEYS) or values.get("+sitename")
     return named or _title_site(root)

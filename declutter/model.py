@@ -23,6 +23,7 @@ import sklearn
 from scipy.sparse import csr_matrix
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
+from sklearn.pipeline import Pipeline
 from threadpoolctl import ThreadpoolController
 
 from declutter.cohesion import page_terms
@@ -30,6 +31,7 @@ from declutter.dom import DOM_FEATURE_VERSION, LineDom, block_groups, dom_featur
 from declutter.errors import ModelError
 from declutter.features import FEATURE_VERSION, feature_names, featurize_page, text_terms
 from declutter.labels import Label
+from declutter.pagetype import HTML_PAGE_FEATURE_NAMES, PAGE_FEATURE_NAMES, PAGE_FEATURE_VERSION
 from declutter.segmenter import Block
 from declutter.smoother import N_CONTEXT, N_GROUP_CONTEXT, block_words, refining_features, smoothing_features
 
@@ -45,9 +47,13 @@ ESTIMATOR_TYPES: dict[str, type] = {
     "block": HistGradientBoostingClassifier,
     "smoother": HistGradientBoostingClassifier,
     "refiner": HistGradientBoostingClassifier,
+    "page": Pipeline,
 }
-# A model may stop after the smoother (the HTML model does, for speed).
-OPTIONAL_ESTIMATORS = frozenset({"refiner"})
+# A model may stop after the smoother (the HTML model does, for speed). The page model (is the page
+# an article?) is a logistic regression on declutter.pagetype's page features, standardised.
+OPTIONAL_ESTIMATORS = frozenset({"refiner", "page"})
+# A page is an article at this page-model probability or above, unless the manifest says otherwise.
+DEFAULT_ARTICLE_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,22 @@ class Model:
                 f"{self.path}: the manifest gives no {preset} threshold; run declutter train --rescore"
             )
         return float(value)
+
+    @property
+    def judges_pages(self) -> bool:
+        """Whether the model has a page model (``Document.is_article``)."""
+        return "page" in self.estimators
+
+    @property
+    def article_threshold(self) -> float:
+        """The page-model probability at or above which a page is an article."""
+        return float(self.manifest.get("article_threshold", DEFAULT_ARTICLE_THRESHOLD))
+
+    def article_probability(self, page: np.ndarray) -> float:
+        """The page model's probability that a page is an article (``page``: one row of
+        declutter.pagetype.page_features)."""
+        with _single_thread():
+            return float(self.estimators["page"].predict_proba(page)[0, 1])
 
     @property
     def reads_dom(self) -> bool:
@@ -230,6 +252,9 @@ def verify(model_path: Path) -> dict[str, Any]:
         problems.append(
             f"DOM feature version {manifest.get('dom_feature_version')} != code's {DOM_FEATURE_VERSION}"
         )
+    page_version = manifest.get("page_feature_version", PAGE_FEATURE_VERSION)  # absent: no page model
+    if page_version != PAGE_FEATURE_VERSION:
+        problems.append(f"page feature version {page_version} != code's {PAGE_FEATURE_VERSION}")
     if manifest.get("labels") != [label.value for label in Label]:
         problems.append(f"labels {manifest.get('labels')} != {[label.value for label in Label]}")
     problems += _version_mismatches(manifest.get("versions", {}))
@@ -246,6 +271,11 @@ def feature_width(html: bool) -> int:
     return len(feature_names()) + (len(dom_feature_names()) if html else 0)
 
 
+def page_feature_width(html: bool) -> int:
+    """Columns of the page model's input: the page features, then for HTML the markup's."""
+    return len(PAGE_FEATURE_NAMES) + (len(HTML_PAGE_FEATURE_NAMES) if html else 0)
+
+
 def _check_estimators(model_path: Path, estimators: Any, html: bool) -> dict[str, Any]:
     required = set(ESTIMATOR_TYPES) - OPTIONAL_ESTIMATORS
     if not isinstance(estimators, dict) or not required <= set(estimators) <= set(ESTIMATOR_TYPES):
@@ -255,7 +285,12 @@ def _check_estimators(model_path: Path, estimators: Any, html: bool) -> dict[str
             raise ModelError(f"{model_path}: estimator {name!r} is not a {kind.__name__}")
     width = feature_width(html)
     context = N_CONTEXT + (N_GROUP_CONTEXT if html else 0)
-    expected = {"block": width, "smoother": width + context, "refiner": width + context + 1}
+    expected = {
+        "block": width,
+        "smoother": width + context,
+        "refiner": width + context + 1,
+        "page": page_feature_width(html),
+    }
     for name, count in expected.items():
         if name in estimators and estimators[name].n_features_in_ != count:
             raise ModelError(
@@ -370,6 +405,18 @@ def save(
     }
     write_manifest(path, manifest)
     return path
+
+
+def resave(estimators: dict[str, Any], model_path: Path, manifest: dict[str, Any]) -> Path:
+    """Rewrite a model file with these estimators and its manifest with ``manifest``, the file's
+    new sha256 and size filled in (the file is replaced atomically)."""
+    temporary = model_path.with_name(model_path.name + ".tmp")
+    joblib.dump(estimators, temporary, compress=3)
+    os.replace(temporary, model_path)
+    updated = {**manifest, "sha256": sha256(model_path), "size_bytes": model_path.stat().st_size}
+    updated["training"] = {**manifest.get("training", {}), "stages": list(estimators)}
+    write_manifest(model_path, updated)
+    return model_path
 
 
 def write_manifest(model_path: Path, manifest: dict[str, Any]) -> None:

@@ -7,13 +7,25 @@ import functools
 import threading
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from declutter import article, limits, markup, model, reader, rules, ruleset, segmenter, smoother, writer
+from declutter import (
+    article,
+    limits,
+    markup,
+    model,
+    pagetype,
+    reader,
+    rules,
+    ruleset,
+    segmenter,
+    smoother,
+    writer,
+)
 from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX, Document, Verdict
-from declutter.dom import LineDom
+from declutter.dom import LineDom, dom_feature_names
 from declutter.labels import Label
 from declutter.settings import Settings
 
@@ -27,6 +39,8 @@ RULES_ONLY_PROBABILITY = 0.5
 MIN_TOP_PROBABILITY = 0.95
 MIN_PROSE_KEPT = 0.5
 FALLBACK_CUTOFF = 0.02
+# The reason of every line of a page that is not an article, under ``Settings.articles_only``.
+NOT_ARTICLE_REASON = RULE_PREFIX + "not-article"
 
 
 def page_cutoff(probabilities: np.ndarray, prose_chars: np.ndarray, threshold: float) -> float:
@@ -44,6 +58,22 @@ def page_cutoff(probabilities: np.ndarray, prose_chars: np.ndarray, threshold: f
     total = float(prose_chars.sum())
     kept = float(prose_chars[probabilities >= threshold].sum())
     return threshold if not total or kept / total >= MIN_PROSE_KEPT else FALLBACK_CUTOFF
+
+
+class Judged(NamedTuple):
+    """A page's lines, blocks, block verdicts and block features."""
+
+    lines: list[str]
+    blocks: list[segmenter.Block]
+    verdicts: list[Verdict]
+    features: np.ndarray | None  # the blocks' model features (None without a model)
+
+    def page_features(self, page: markup.Page) -> np.ndarray:
+        """The page's row of page features (see declutter.pagetype)."""
+        dom = None
+        if page.dom is not None and self.features is not None:
+            dom = self.features[:, -len(dom_feature_names()) :]
+        return pagetype.page_features(self.blocks, self.verdicts, dom, page.kind)
 
 
 class Declutter:
@@ -129,18 +159,22 @@ class Declutter:
         with limits.time_limit(self.settings.timeout):
             return self._run(raw, source, encoding, is_html, url)
 
+    def page_features(
+        self, raw: str | bytes, input: str | None = None, encoding: str | None = None
+    ) -> np.ndarray:
+        """The page's row of page features (declutter.pagetype), as this cleaner's page model
+        would read it: what a page model is trained on."""
+        is_html = self._is_html(raw) if input is None else _html_kind(input)
+        page, judge = self._read(raw, "<input>", encoding, is_html, None)
+        return self._verdicts(page, judge, "<input>").page_features(page)
+
     def _run(
         self, raw: str | bytes, source: str, encoding: str | None, is_html: bool, url: str | None
     ) -> Document:
-        text = reader.read(raw, source, encoding, html=is_html)
+        page, judge = self._read(raw, source, encoding, is_html, url)
+        doc = self._judge(page, judge, source, url or page.metadata.get("url"))
         if not is_html:
-            return self._judge(text, self.model, source=source, url=url)
-        judge = self.html_model or self.model
-        scoped = self.settings.rules is not None and url is None  # the canonical URL may scope rules
-        page = markup.read_page(
-            text, metadata=self.settings.metadata or scoped, dom=bool(judge and judge.reads_dom)
-        )
-        doc = self._judge(page.text, judge, page.dom, source, url or page.metadata.get("url"))
+            return doc
         if not self.settings.metadata:
             return dataclasses.replace(doc, input="html")
         metadata = dict(page.metadata)
@@ -148,23 +182,31 @@ class Declutter:
             metadata["title"] = doc.title  # no title in the markup: the headline found in the text
         return dataclasses.replace(doc, input="html", metadata=metadata)
 
+    def _read(
+        self, raw: str | bytes, source: str, encoding: str | None, is_html: bool, url: str | None
+    ) -> tuple[markup.Page, model.Model | None]:
+        """The page's text (rendered, for HTML, with its metadata and DOM), and its judge."""
+        text = reader.read(raw, source, encoding, html=is_html)
+        if not is_html:
+            return markup.Page(text), self.model
+        judge = self.html_model or self.model
+        scoped = self.settings.rules is not None and url is None  # the canonical URL may scope rules
+        page = markup.read_page(
+            text, metadata=self.settings.metadata or scoped, dom=bool(judge and judge.reads_dom)
+        )
+        return page, judge
+
     def _is_html(self, raw: str | bytes) -> bool:
         if self.settings.input != "auto":
             return self.settings.input == "html"
         return reader.looks_like_html(raw)
 
-    def _judge(
-        self,
-        text: str,
-        judge: model.Model | None,
-        dom: LineDom | None = None,
-        source: str = "<input>",
-        url: str | None = None,
-    ) -> Document:
-        lines = segmenter.split_lines(text)
+    def _verdicts(self, page: markup.Page, judge: model.Model | None, source: str) -> Judged:
+        """Every block's verdict, before the page model and the user rules."""
+        lines = segmenter.split_lines(page.text)
         limits.check_lines(len(lines), self.settings.max_lines, source)
         blocks = segmenter.segment(lines, self.settings.unwrap)
-        verdicts = self._classify(blocks, lines, judge, dom)
+        verdicts, features = self._classify(blocks, lines, judge, page.dom)
         if self.settings.chrome_rules:
             verdicts = rules.apply_chrome_rules(blocks, verdicts)
         if self.settings.smooth and judge is not None:
@@ -172,9 +214,21 @@ class Declutter:
         verdicts = article.mark_title(blocks, verdicts)
         verdicts = article.mark_dek(blocks, verdicts)
         verdicts = article.mark_meta(blocks, verdicts)
-        if isinstance(self.settings.rules, ruleset.RuleSet):
+        return Judged(lines, blocks, verdicts, features)
+
+    def _judge(self, page: markup.Page, judge: model.Model | None, source: str, url: str | None) -> Document:
+        judged = self._verdicts(page, judge, source)
+        blocks, verdicts = judged.blocks, judged.verdicts
+        probability = None
+        if judge is not None and judge.judges_pages:
+            probability = judge.article_probability(judged.page_features(page))
+        is_article = None if probability is None or judge is None else probability >= judge.article_threshold
+        if self.settings.articles_only and is_article is False:
+            verdicts = [Verdict(Label.CHROME, v.probability, NOT_ARTICLE_REASON) for v in verdicts]
+        elif isinstance(self.settings.rules, ruleset.RuleSet):
             verdicts = ruleset.apply_user_rules(self.settings.rules.for_url(url), blocks, verdicts)
-        return writer.write(lines, blocks, verdicts)
+        doc = writer.write(judged.lines, blocks, verdicts)
+        return dataclasses.replace(doc, is_article=is_article, article_probability=probability)
 
     def _classify(
         self,
@@ -182,15 +236,18 @@ class Declutter:
         lines: list[str],
         judge: model.Model | None,
         dom: LineDom | None,
-    ) -> list[Verdict]:
+    ) -> tuple[list[Verdict], np.ndarray | None]:
+        """Each block's verdict, and the blocks' features (None without a model)."""
         if judge is None:
-            return [Verdict(Label.BODY, RULES_ONLY_PROBABILITY, RULE_PREFIX + "default") for _ in blocks]
+            default = Verdict(Label.BODY, RULES_ONLY_PROBABILITY, RULE_PREFIX + "default")
+            return [default for _ in blocks], None
         features, first, final = judge.probabilities(blocks, lines, dom, self.settings.smooth)
         cutoff = self._threshold(judge)
         if self.settings.threshold is None:  # the model's own threshold, with the page fallback
             prose = features[:, smoother.PROSE_COLUMN] * np.array([len(b.text) for b in blocks])
             cutoff = page_cutoff(final, prose, cutoff)
-        return [self._verdict(float(p0), float(p1), cutoff) for p0, p1 in zip(first, final, strict=True)]
+        verdicts = [self._verdict(float(p0), float(p1), cutoff) for p0, p1 in zip(first, final, strict=True)]
+        return verdicts, features
 
     def _verdict(self, first: float, final: float, cutoff: float) -> Verdict:
         keep = final >= cutoff

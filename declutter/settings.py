@@ -27,6 +27,9 @@ class Settings:
     metadata rules always run: they decide labels, not what is content).
     ``rules``: user rules (a TOML file's path, or a ``RuleSet``), applied last: see
     :mod:`declutter.ruleset`. A path is read and checked here, so a bad file fails at once.
+    ``articles_only``: give a page that is not an article (home page, section index, listing,
+    search result; ``Document.is_article`` False) no clean text: every line is chrome, reason
+    ``rule:not-article``.
     ``input``: ``"auto"`` tells HTML from a text dump by its first characters; ``"html"`` or
     ``"text"`` says which it is.
     ``metadata``: read an HTML page's metadata (title, author, date, site, language, URL).
@@ -43,6 +46,7 @@ class Settings:
     smooth: bool = True
     chrome_rules: bool = True
     rules: RuleSet | str | Path | None = None
+    articles_only: bool = False
     input: str = "auto"
     metadata: bool = True
     timeout: float | None = None
@@ -62,6 +66,8 @@ class Settings:
                 raise ValueError(f"{name} must be a positive integer or None, got {value!r}")
         if self.favor_precision + self.favor_recall + (self.threshold is not None) > 1:
             raise ValueError("threshold, favor_precision and favor_recall exclude each other")
+        if self.rules_only and self.articles_only:
+            raise ValueError("articles_only needs the model's page model; not with rules_only=True")
         if self.rules_only and not self.chrome_rules:
             raise ValueError("rules_only=True needs chrome_rules=True")
         if isinstance(self.rules, (str, Path)):

@@ -21,6 +21,7 @@ from declutter.corpus import Record, iter_records, licences
 from declutter.dom import LineDom, block_groups
 from declutter.features import featurize_page, text_terms
 from declutter.model import DEFAULT_THRESHOLD, HTML_MODEL_FILE, MODEL_FILE, Model, load, save, write_manifest
+from declutter.page_training import add_page_model
 from declutter.renderers import renderer
 from declutter.segmenter import Block, segment, split_lines
 from declutter.settings import Settings
@@ -352,9 +353,10 @@ def train_and_save(
     else:
         docs = list(examples(records, {name: renderer(name) for name in TRAIN_RENDERERS}))
     fitted = fit(docs, progress=log, refine=not html or HTML_REFINER)
-    return save_trained(
+    path = save_trained(
         fitted, docs, corpus_dir, output, log, html, {"train_pages": limit, "dev_pages": dev_limit}
     )
+    return add_page_model(corpus_dir, path, log, limit=dev_limit)
 
 
 def save_trained(

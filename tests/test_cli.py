@@ -83,6 +83,18 @@ def test_stdin_and_python_dash_m(pages: Path) -> None:
     assert result.stdout.decode().startswith("Exclusive-US intelligence")
 
 
+def test_articles_only_empties_non_articles_and_jsonl_says_which(
+    pages: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home.txt"
+    home.write_text(load_fixture("edge_non_article.txt").text, encoding="utf-8")
+    assert main(["clean", str(pages / "a.txt"), str(home), "--format", "jsonl", "--articles-only", "-q"]) == 0
+    records = {Path(r["source"]).name: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert records["home.txt"]["text"] == "" and records["home.txt"]["metadata"]["is_article"] is False
+    assert records["a.txt"]["text"] and records["a.txt"]["metadata"]["is_article"] is True
+    assert 0.0 <= records["a.txt"]["metadata"]["article_probability"] <= 1.0
+
+
 def test_threshold_flag_changes_the_output(pages: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(["clean", str(pages / "a.txt"), "--threshold", "0.0"])
     everything = capsys.readouterr().out

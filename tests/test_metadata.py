@@ -8,7 +8,15 @@ import pytest
 from conftest import MIN_SANITY_TITLE_SHARE, normalised_title
 
 from declutter.corpus import iter_records
-from declutter.metadata import article_title, extract, similarity
+from declutter.metadata import (
+    MARKUP_ARTICLE,
+    MARKUP_OTHER,
+    MARKUP_UNKNOWN,
+    article_title,
+    extract,
+    markup_kind,
+    similarity,
+)
 from declutter.render import parse_html
 
 
@@ -94,6 +102,24 @@ def test_author_date_site_and_url_from_meta_and_markup() -> None:
 def test_an_article_author_url_is_not_a_name() -> None:
     head = '<meta property="article:author" content="https://facebook.com/ledger">'
     assert extract(parse_html(f"<html><head>{head}</head></html>"))["author"] is None
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        ('<meta property="og:type" content="article">', MARKUP_ARTICLE),
+        ('<meta property="og:type" content="website">', MARKUP_OTHER),
+        ('<meta property="og:type" content="product">', MARKUP_OTHER),
+        (
+            '<script type="application/ld+json">{"@context": "https://schema.org", '
+            '"@type": "NewsArticle", "headline": "H"}</script>',
+            MARKUP_ARTICLE,
+        ),
+        ("<title>Nothing said</title>", MARKUP_UNKNOWN),
+    ],
+)
+def test_what_the_markup_calls_the_page(head: str, kind: float) -> None:
+    assert markup_kind(parse_html(f"<html><head>{head}</head><body><p>x</p></body></html>")) == kind
 
 
 def test_similarity_is_the_share_of_words_in_common() -> None:

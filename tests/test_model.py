@@ -29,6 +29,8 @@ from declutter.model import (
     sha256,
     verify,
 )
+from declutter.page_training import new_page_model
+from declutter.pagetype import PAGE_FEATURE_VERSION
 
 # The budget for the shipped model file.
 MAX_MODEL_BYTES = 20_000_000
@@ -223,3 +225,36 @@ def test_a_preset_the_manifest_lacks_is_an_error_at_load(model_copy: Path) -> No
     Declutter(model_path=model_copy)  # no preset asked: fine
     with pytest.raises(ModelError, match=r"favor_recall.*rescore"):
         Declutter(Settings(favor_recall=True), model_path=model_copy)
+
+
+def test_shipped_models_judge_pages() -> None:
+    for html in (False, True):
+        model = load(default_model_path(html=html))
+        assert model.judges_pages and 0.0 < model.article_threshold < 1.0
+        assert model.manifest["page_feature_version"] == PAGE_FEATURE_VERSION
+        metrics = model.manifest["page_model"]["metrics"]
+        assert metrics["pages"]["non_articles"] >= 50 and "precision" in metrics["cross_validated_weak"]
+
+
+def test_page_feature_version_mismatch_is_refused(model_copy: Path) -> None:
+    _edit_manifest(
+        model_copy, lambda manifest: manifest.update(page_feature_version=PAGE_FEATURE_VERSION + 1)
+    )
+    with pytest.raises(ModelError, match="page feature version"):
+        load(model_copy)
+
+
+def test_a_page_model_of_the_wrong_width_is_refused(model_copy: Path) -> None:
+    def narrow(estimators: dict[str, Any]) -> None:
+        estimators["page"] = new_page_model().fit(np.eye(3), [0, 1, 1])
+
+    with pytest.raises(ModelError, match="page model takes 3 features"):
+        load(_with_estimators(model_copy, narrow))
+
+
+def test_a_model_without_a_page_model_loads_and_does_not_judge_pages(model_copy: Path) -> None:
+    model = load(_with_estimators(model_copy, lambda estimators: estimators.pop("page")))
+    doc = Declutter.from_model(model).run(
+        "Home\n\nA sentence that is long enough to read as the body of a page."
+    )
+    assert not model.judges_pages and doc.is_article is None

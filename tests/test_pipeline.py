@@ -7,7 +7,7 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from conftest import EDGES, MIN_SANITY_TITLE_SHARE, SEEDS, load_fixture, normalised_title
+from conftest import EDGES, MIN_SANITY_TITLE_SHARE, SEEDS, load_fixture, normalised_title, with_settings
 
 import declutter
 from declutter import Declutter, Label, Settings
@@ -49,28 +49,54 @@ def test_seed_meta_lines(cleaner: Declutter, name: str) -> None:
         assert line in doc.meta
 
 
-# Known gap, kept visible: telling a home page from an article is issue 6's page-level
-# is_article model; until then the teasers of edge_non_article read as article text.
-KNOWN_GAPS = {"edge_non_article.txt": "non-article pages are not detected yet (page-level is_article)"}
+# Fixtures of pages that are not articles: every line is chrome (ANNOTATION.md), which is what
+# the articles_only setting gives; by default their text is kept and is_article is False.
+NON_ARTICLES = frozenset({"edge_non_article.txt"})
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_GAPS[n], strict=True)) if n in KNOWN_GAPS else n
-        for n in SEEDS + EDGES
-    ],
-)
+@pytest.mark.parametrize("name", SEEDS + EDGES)
 def test_labels_match_the_fixture(cleaner: Declutter, name: str) -> None:
     """Title/body/meta/chrome for every line; reported, per line, when any differs."""
     fixture = load_fixture(name)
-    doc = cleaner.run(fixture.text)
+    judge = with_settings(cleaner, articles_only=True) if name in NON_ARTICLES else cleaner
+    doc = judge.run(fixture.text)
     wrong = [
         (line.number, gold.value, line.label.value, line.reason, line.text.strip()[:50])
         for line, gold in zip(doc.lines, fixture.labels, strict=True)
         if gold is not None and gold is not line.label
     ]
     assert wrong == []
+
+
+@pytest.mark.parametrize("name", SEEDS + EDGES)
+def test_is_article_tells_the_fixtures_apart(cleaner: Declutter, name: str) -> None:
+    doc = cleaner.run(load_fixture(name).text)
+    assert doc.article_probability is not None and 0.0 <= doc.article_probability <= 1.0
+    assert doc.is_article is (name not in NON_ARTICLES)
+
+
+def test_by_default_a_non_article_keeps_its_text(cleaner: Declutter) -> None:
+    doc = cleaner.run(load_fixture(next(iter(NON_ARTICLES))).text)
+    assert doc.is_article is False and doc.text
+
+
+def test_articles_only_empties_a_non_article_and_says_why(cleaner: Declutter) -> None:
+    doc = with_settings(cleaner, articles_only=True).run(load_fixture(next(iter(NON_ARTICLES))).text)
+    assert doc.text == "" and doc.title is None and doc.meta == []
+    assert {line.reason for line in doc.lines if line.text.strip()} == {"rule:not-article"}
+    assert doc.to_dict()["is_article"] is False
+
+
+def test_articles_only_leaves_an_article_as_it_was(cleaner: Declutter) -> None:
+    text = load_fixture(SEEDS[1]).text
+    assert with_settings(cleaner, articles_only=True).run(text).text == cleaner.run(text).text
+
+
+def test_rules_alone_do_not_judge_the_page() -> None:
+    doc = Declutter(Settings(rules_only=True)).run(load_fixture(SEEDS[0]).text)
+    assert doc.is_article is None and doc.article_probability is None
+    with pytest.raises(ValueError, match="articles_only"):
+        Settings(rules_only=True, articles_only=True)
 
 
 def test_clean_gives_title_blank_line_body(cleaner: Declutter) -> None:

@@ -41,6 +41,10 @@ def test_train_and_save_writes_a_loadable_model(corpus_dir: Path, tmp_path: Path
     manifest = read_manifest(path)
     assert manifest["training"]["limits"] == {"train_pages": PAGES, "dev_pages": 8}
     assert load(path).threshold == manifest["threshold"]
+    assert load(path).judges_pages and manifest["page_model"]["metrics"]["pages"] == {
+        "articles": 8,
+        "non_articles": 8,
+    }
     doc = Declutter(model_path=path).run("Home\n\nA sentence of article text that ends here.\n")
     assert [ln.reason for ln in doc.lines][1] == "rule:blank"
     assert all(0.0 <= ln.probability <= 1.0 for ln in doc.lines)
