@@ -1,7 +1,7 @@
 """declutter: keep a web page's article (title and body), drop the site chrome."""
 
 from declutter.document import Document, Line
-from declutter.errors import DeclutterError, DocumentTimeout, InputError, ModelError
+from declutter.errors import DeclutterError, DocumentTimeout, InputError, LabelError, ModelError
 from declutter.labels import Label
 from declutter.pipeline import Declutter, clean
 from declutter.ruleset import RulesError, RuleSet, load_rules
@@ -14,6 +14,7 @@ __all__ = [
     "DocumentTimeout",
     "InputError",
     "Label",
+    "LabelError",
     "Line",
     "ModelError",
     "RuleSet",

@@ -64,8 +64,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     clean.add_argument("--encoding", help="the inputs' encoding, tried first (e.g. from an HTTP header)")
 
-    train = commands.add_parser("train", help="train the model on the corpus")
-    train.add_argument("--corpus", type=Path, help="corpus directory (default: ../shared/corpus)")
+    label = commands.add_parser("label", help="write each page's lines with the model's labels, to correct")
+    label.add_argument("paths", nargs="+", help="pages, JSONL or WARC files, directories (as for clean)")
+    label.add_argument("-o", "--output", type=Path, required=True, help="directory for the .tsv drafts")
+    label.add_argument("--glob", help="only files under directories whose relative path matches this")
+    label.add_argument("--input", choices=INPUT_KINDS, default="auto", help="html or text (default: guess)")
+    label.add_argument("--overwrite", action="store_true", help="replace drafts already in -o")
+    _add_model_options(label)
+
+    train = commands.add_parser("train", help="train the model on the corpus and/or labelled pages")
+    train.add_argument(
+        "--corpus",
+        type=Path,
+        help="corpus directory (default: ../shared/corpus; with --fixtures, only when given)",
+    )
+    train.add_argument(
+        "--fixtures",
+        type=Path,
+        metavar="DIR",
+        help="labelled pages (*.tsv, label<TAB>line) to train on, e.g. corrected declutter label drafts",
+    )
+    train.add_argument(
+        "--fixture-weight",
+        type=float,
+        default=None,
+        help="how many corpus pages one labelled page weighs (default: %(default)s → FIXTURE_WEIGHT)",
+    )
     train.add_argument("-o", "--output", type=Path, default=Path("models"))
     train.add_argument("--limit", type=int, help="use only the first N training pages (for a quick try)")
     train.add_argument(
@@ -91,6 +115,12 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("eval", help="score declutter and baselines on a corpus split")
     evaluate.add_argument("--corpus", type=Path, help="corpus directory (default: ../shared/corpus)")
+    evaluate.add_argument(
+        "--fixtures",
+        type=Path,
+        metavar="DIR",
+        help="score on these labelled pages (*.tsv) instead of the corpus (text models)",
+    )
     evaluate.add_argument("--split", default="dev")
     evaluate.add_argument(
         "--renderer", default="chromium", help="chromium (the corpus dumps) or lxml, lxml-wrap72"
@@ -188,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _clean(args)
         if args.command == "train":
             return _train(args)
+        if args.command == "label":
+            return _label(args)
         return _eval(args)
     except (RulesError, outputs.OutputError) as error:  # a bad rules file, an occupied -o
         print(f"declutter: error: {error}", file=sys.stderr)
@@ -364,6 +396,8 @@ def _train(args: argparse.Namespace) -> int:
     from declutter.corpus import default_corpus_dir
     from declutter.training import rescore, train_and_save
 
+    if args.fixtures is not None:
+        return _train_on_fixtures(args)
     corpus = args.corpus or default_corpus_dir()
     if args.rescore:
         path = rescore(corpus, args.rescore, log=_log)
@@ -375,6 +409,61 @@ def _train(args: argparse.Namespace) -> int:
         path = train_and_save(corpus, args.output, limit=args.limit, log=_log, html=args.input == "html")
     print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
+
+
+def _train_on_fixtures(args: argparse.Namespace) -> int:
+    from declutter.labelled import read_dir
+    from declutter.training import FIXTURE_WEIGHT, train_on_fixtures
+
+    if args.input == "html" or args.rescore or args.page_model:
+        _log(
+            "declutter: error: --fixtures trains a text model; not with --input html, --rescore, --page-model"
+        )
+        return EXIT_USAGE
+    pages = read_dir(args.fixtures)
+    weight = FIXTURE_WEIGHT if args.fixture_weight is None else args.fixture_weight
+    _log(f"{len(pages)} labelled pages from {args.fixtures}, each weighing {weight:g} corpus pages")
+    path = train_on_fixtures(pages, args.output, args.corpus, args.limit, _log, weight)
+    _log(f"wrote {path}")
+    return EXIT_OK
+
+
+def _label(args: argparse.Namespace) -> int:
+    from declutter.labelled import SUFFIX
+
+    inputs = sources.expand(args.paths, args.glob)
+    settings = Settings(input=args.input, metadata=False)
+    cleaner = Declutter(settings, args.model, args.html_model, args.trust_model)
+    failed = written = 0
+    for item in sources.read_all(inputs):
+        if isinstance(item, sources.Failure):
+            _log(f"declutter: {item.source}: {item.error}: {item.message}")
+            failed += 1
+            continue
+        target = args.output / item.output.with_name(item.output.name + SUFFIX)
+        if target.exists() and not args.overwrite:
+            _log(f"declutter: error: {target} exists (a corrected draft?); --overwrite replaces it")
+            return EXIT_USAGE
+        if _write_draft(cleaner, item, target):
+            written += 1
+        else:
+            failed += 1
+    _log(f"declutter: {written} drafts in {args.output}" + (f", {failed} failed" if failed else ""))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _write_draft(cleaner: Declutter, page: sources.Page, target: Path) -> bool:
+    """Write one page's TSV draft; False (reported) when declutter refuses the page."""
+    from declutter.labelled import draft
+
+    try:
+        doc = cleaner.run(page.raw, page.source, page.encoding, page.input, page.url)
+    except DeclutterError as error:
+        _log(f"declutter: {page.source}: {error}")
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    outputs.write_atomic(target, draft(doc).encode("utf-8"))
+    return True
 
 
 def _log(message: str) -> None:
@@ -414,6 +503,8 @@ def _eval(args: argparse.Namespace) -> int:
     if not args.no_baselines:
         line_systems |= {"keep-all": keep_all, "c4-rules": c4_rules}
         text_systems["trafilatura"] = trafilatura_html
+    if args.fixtures is not None:
+        return _eval_fixtures(args, line_systems)
     records = iter_records(args.corpus or default_corpus_dir(), (args.split,))
     results = evaluate(records, renderer(args.renderer), line_systems, text_systems, _progress)
     print(
@@ -424,6 +515,29 @@ def _eval(args: argparse.Namespace) -> int:
     if args.json:
         outputs.write_atomic(args.json, (json.dumps(to_json(results), indent=2) + "\n").encode())
     return EXIT_OK
+
+
+def _eval_fixtures(args: argparse.Namespace, line_systems: dict[str, Any]) -> int:
+    from declutter.evaluation import evaluate_labelled, format_table, to_json
+    from declutter.labelled import read_dir
+
+    if args.input == "html":
+        print("declutter: error: --fixtures pages are text lines; not with --input html", file=sys.stderr)
+        return EXIT_USAGE
+    root = args.fixtures
+    pages = [(_dataset(root, Path(p.name)), p) for p in read_dir(root)]
+    results = evaluate_labelled(pages, line_systems)
+    print(f"fixtures {root} ({len(pages)} pages); token = AEB 4-gram F1, line = content lines")
+    print(format_table(results))
+    if args.json:
+        outputs.write_atomic(args.json, (json.dumps(to_json(results), indent=2) + "\n").encode())
+    return EXIT_OK
+
+
+def _dataset(root: Path, page: Path) -> str:
+    """A labelled page's dataset: its directory under the fixtures root (the root's name at top)."""
+    parent = page.parent.relative_to(root) if root.is_dir() else Path()
+    return parent.as_posix() if parent.parts else root.name or "fixtures"
 
 
 def _progress(items: Any) -> Any:

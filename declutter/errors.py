@@ -17,3 +17,7 @@ class ModelError(DeclutterError):
 
 class DocumentTimeout(DeclutterError, TimeoutError):
     """A page took longer than its time limit (``Settings.timeout``, ``--timeout``)."""
+
+
+class LabelError(DeclutterError, ValueError):
+    """A labelled page (``label<TAB>line``) is malformed."""

@@ -10,6 +10,8 @@ from typing import Any
 
 from declutter.alignment import align
 from declutter.corpus import Record
+from declutter.errors import LabelError
+from declutter.labelled import LabelledPage
 from declutter.pipeline import Declutter
 from declutter.scoring import Score, line_score, token_score
 from declutter.segmenter import line_blocks, segment, split_lines
@@ -117,6 +119,30 @@ def evaluate(
             tallies[name].add(record.dataset, record.gold, text, pairs)
         for name, text_system in text_systems.items():
             tallies[name].add(record.dataset, record.gold, text_system(record), None)
+    return {name: tally.scores() for name, tally in tallies.items()}
+
+
+def labelled_record(page: LabelledPage, dataset: str) -> Record:
+    """A labelled page as a corpus record: its lines as the dump, its content lines as gold."""
+    return Record(page.name, dataset, "fixtures", "", "", "", page.text, page.gold, "", "", "", "")
+
+
+def evaluate_labelled(
+    pages: Iterable[tuple[str, LabelledPage]], line_systems: dict[str, LineSystem]
+) -> dict[str, dict[str, dict[str, Score | None]]]:
+    """Scores per system on labelled pages (each with its dataset name), against their labels."""
+    tallies = {name: Tally() for name in line_systems}
+    for dataset, page in pages:
+        record = labelled_record(page, dataset)
+        for name, system in line_systems.items():
+            kept = system(record, page.lines)
+            if len(kept) != len(page.lines):
+                raise LabelError(
+                    f"{page.name}: {len(page.lines)} labelled lines, the page splits into {len(kept)}"
+                )
+            text = "\n".join(ln.strip() for ln, k in zip(page.lines, kept, strict=True) if k)
+            pairs = [(g, k) for g, k, ln in zip(page.content, kept, page.lines, strict=True) if ln.strip()]
+            tallies[name].add(dataset, page.gold, text, pairs)
     return {name: tally.scores() for name, tally in tallies.items()}
 
 

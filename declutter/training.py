@@ -19,8 +19,19 @@ from declutter.alignment import align
 from declutter.cohesion import page_terms
 from declutter.corpus import Record, iter_records, licences
 from declutter.dom import LineDom, block_groups
+from declutter.errors import LabelError
 from declutter.features import featurize_page, text_terms
-from declutter.model import DEFAULT_THRESHOLD, HTML_MODEL_FILE, MODEL_FILE, Model, load, save, write_manifest
+from declutter.labelled import LabelledPage
+from declutter.model import (
+    DEFAULT_THRESHOLD,
+    HTML_MODEL_FILE,
+    MODEL_FILE,
+    Model,
+    load,
+    read_manifest,
+    save,
+    write_manifest,
+)
 from declutter.page_training import add_page_model
 from declutter.renderers import renderer
 from declutter.segmenter import Block, segment, split_lines
@@ -58,6 +69,13 @@ WEIGHT_POWER = 0.5
 
 # The renderer name of the HTML model's examples: declutter's own rendering, with DOM features.
 HTML_RENDERER = "html"
+# The "renderer" of a labelled page: the lines as its TSV file gives them.
+FIXTURE_RENDERER = "fixture"
+# In ``train --fixtures DIR --corpus DIR``, one labelled page of your own weighs as much as this
+# many corpus pages. Chosen by hand, not swept (there is no held-out site to sweep it on): a
+# handful of labelled pages then weighs about as much as 5% of the corpus's ~1,500 pages x 3
+# renderings, enough to learn a site's chrome without forgetting everyone else's.
+FIXTURE_WEIGHT = 50.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +89,7 @@ class Example:
     blocks: list[Block]
     labels: np.ndarray
     dom: LineDom | None = None  # the DOM features and groups of each line, for pages from HTML
+    weight: float = 1.0  # the page's weight against a corpus page's (see FIXTURE_WEIGHT)
 
 
 Renderer = Callable[[Record], str]
@@ -96,6 +115,16 @@ def examples(records: Iterable[Record], renderers: dict[str, Renderer]) -> Itera
             text = render(record)
             if text.strip():
                 yield example(record, name, text)
+
+
+def labelled_example(page: LabelledPage, weight: float = 1.0) -> Example:
+    """A labelled page (a fixture) as a training example: a block is content when most of its
+    lines are labelled title or body."""
+    blocks = segment(page.lines)
+    content = page.content
+    labels = np.array([2 * sum(content[b.start : b.end]) >= b.end - b.start for b in blocks], dtype=bool)
+    key = f"{FIXTURE_RENDERER}/{page.name}"
+    return Example(key, key, FIXTURE_RENDERER, page.lines, blocks, labels, None, weight)
 
 
 def html_examples(records: Iterable[Record]) -> Iterator[Example]:
@@ -125,7 +154,7 @@ def block_weights(doc: Example) -> np.ndarray:
     when misjudged, as in the token F1); a page's weights sum to its number of blocks."""
     lengths = np.array([len(b.text.split()) + 1 for b in doc.blocks], dtype=float) ** WEIGHT_POWER
     weights: np.ndarray = lengths / lengths.sum() * len(doc.blocks)
-    return weights * DATASET_WEIGHTS.get(doc.key.split("/", 1)[0], 1.0)
+    return weights * DATASET_WEIGHTS.get(doc.key.split("/", 1)[0], 1.0) * doc.weight
 
 
 def _weights(docs: list[Example], indices: Iterable[int] | None = None) -> np.ndarray:
@@ -370,7 +399,9 @@ def save_trained(
 ) -> Path:
     """Choose the threshold of fitted estimators on dev and write them with their manifest."""
     dev_limit = limits.get("dev_pages")
-    rendered = sorted({d.renderer for d in docs}, key=[HTML_RENDERER, *TRAIN_RENDERERS].index)
+    rendered = sorted(
+        {d.renderer for d in docs}, key=[HTML_RENDERER, *TRAIN_RENDERERS, FIXTURE_RENDERER].index
+    )
     provisional = as_model(fitted, output / (HTML_MODEL_FILE if html else MODEL_FILE), html)
     estimators = provisional.estimators
     best, metrics = choose_threshold(corpus_dir, provisional, dev_limit, log)
@@ -408,3 +439,36 @@ def rescore(corpus_dir: Path, model_path: Path, log: Callable[[str], None] = lam
     manifest = {**model.manifest, "threshold": best, "presets": _presets(metrics), "metrics": metrics}
     write_manifest(model_path, manifest)
     return model_path
+
+
+def train_on_fixtures(
+    pages: list[LabelledPage],
+    output: Path,
+    corpus_dir: Path | None = None,
+    limit: int | None = None,
+    log: Callable[[str], None] = lambda _: None,
+    weight: float = FIXTURE_WEIGHT,
+) -> Path:
+    """Train a text model on labelled pages (``weight`` each), with the corpus's training pages
+    when ``corpus_dir`` is given (``limit``: only the first N); write it and its manifest.
+
+    With the corpus, the threshold and presets are chosen on its dev split and the page model is
+    fitted as for the shipped model. Without it, the threshold is ``DEFAULT_THRESHOLD`` and there
+    is no page model (``Document.is_article`` is None)."""
+    docs = [labelled_example(page, weight) for page in pages if page.lines]
+    if len(docs) < FOLDS and corpus_dir is None:
+        raise LabelError(f"training needs at least {FOLDS} labelled pages, got {len(docs)}")
+    if corpus_dir is not None:
+        records = itertools.islice(iter_records(corpus_dir, TRAIN_SPLITS), limit)
+        docs += list(examples(records, {name: renderer(name) for name in TRAIN_RENDERERS}))
+    fitted = fit(docs, progress=log)
+    fixtures = {"pages": [p.name for p in pages], "weight": weight}
+    if corpus_dir is None:
+        extra = {"training": {"seed": SEED, "fixtures": fixtures, "threshold_chosen_on": None}}
+        return save(_estimators(fitted), output, DEFAULT_THRESHOLD, extra)
+    path = save_trained(
+        fitted, docs, corpus_dir, output, log, False, {"train_pages": limit, "dev_pages": None}
+    )
+    manifest = read_manifest(path)
+    write_manifest(path, {**manifest, "training": {**manifest["training"], "fixtures": fixtures}})
+    return add_page_model(corpus_dir, path, log)

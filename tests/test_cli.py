@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -339,3 +340,78 @@ def test_usage_errors_exit_2(pages: Path, tmp_path: Path) -> None:
     assert main(["clean", str(pages), "-o", str(out), "-q"]) == 2  # an earlier run's output is there
     assert main(["clean", str(pages), "-o", str(out), "-q", "--resume"]) == 0
     assert main(["clean", str(pages), "-o", str(out), "-q", "--overwrite"]) == 0
+
+
+EXAMPLE_SITE = Path(__file__).resolve().parent.parent / "fixtures" / "example-site"
+
+
+def test_label_writes_a_draft_per_page_and_keeps_corrections(tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts"
+    assert main(["label", str(EXAMPLE_SITE / "pages"), "-o", str(drafts)]) == 0
+    names = sorted(p.name for p in drafts.glob("*.tsv"))
+    assert names == sorted(p.with_suffix(".tsv").name for p in (EXAMPLE_SITE / "pages").glob("*.txt"))
+    rows = (drafts / "school-solar.tsv").read_text(encoding="utf-8").splitlines()
+    assert all("\t" in row for row in rows) and any(row.startswith("body\t") for row in rows)
+    # a second run would overwrite a person's corrections: refused unless asked
+    assert main(["label", str(EXAMPLE_SITE / "pages"), "-o", str(drafts)]) == 2
+    assert main(["label", str(EXAMPLE_SITE / "pages"), "-o", str(drafts), "--overwrite"]) == 0
+
+
+def test_label_reports_a_bad_page_and_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "good.txt").write_text(load_fixture(SEEDS[1]).text, encoding="utf-8")
+    (pages / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    assert main(["label", str(pages), "-o", str(tmp_path / "drafts")]) == 1
+    assert "bad.txt" in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "drafts").glob("*.tsv")] == ["good.tsv"]
+
+
+def test_train_on_fixtures_alone_then_eval_with_that_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "model"
+    assert main(["train", "--fixtures", str(EXAMPLE_SITE / "train"), "-o", str(out)]) == 0
+    manifest = json.loads((out / "declutter.manifest.json").read_text())
+    assert (
+        manifest["training"]["fixtures"]["weight"] > 0 and len(manifest["training"]["fixtures"]["pages"]) == 4
+    )
+    capsys.readouterr()
+    held_out = str(EXAMPLE_SITE / "held-out")
+    assert (
+        main(
+            [
+                "eval",
+                "--fixtures",
+                held_out,
+                "--model",
+                str(out / "declutter.joblib"),
+                "--json",
+                str(tmp_path / "s.json"),
+            ]
+        )
+        == 0
+    )
+    table = capsys.readouterr().out
+    assert "held-out" in table and "keep-all" in table
+    scores = json.loads((tmp_path / "s.json").read_text())
+    assert set(scores) == {"declutter", "keep-all", "c4-rules"}
+    assert 0.0 < scores["declutter"]["overall"]["token"]["f1"] <= 1.0
+
+
+def test_train_on_too_few_fixtures_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(EXAMPLE_SITE / "train" / "bus-fares.tsv", one)
+    assert main(["train", "--fixtures", str(one), "-o", str(tmp_path / "m")]) == 1
+    assert "at least 3 labelled pages" in capsys.readouterr().err
+
+
+def test_eval_on_a_malformed_fixture_is_an_error_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "p.tsv").write_text("body\tfine\nno tab\n", encoding="utf-8")
+    assert main(["eval", "--fixtures", str(tmp_path)]) == 1
+    assert "p.tsv:2" in capsys.readouterr().err

@@ -5,17 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from declutter import Declutter
 from declutter.corpus import iter_records
+from declutter.labelled import parse
 from declutter.model import default_model_path, load, read_manifest
 from declutter.renderers import RENDERERS
 from declutter.training import (
+    FIXTURE_RENDERER,
     HTML_RENDERER,
     TRAIN_RENDERERS,
+    block_weights,
     examples,
     fit,
     html_examples,
+    labelled_example,
     predict,
     train_and_save,
 )
@@ -68,3 +73,12 @@ def test_train_and_save_writes_a_loadable_html_model(corpus_dir: Path, tmp_path:
     cleaner = Declutter(model_path=default_model_path(), html_model_path=path)
     doc = cleaner.run(page)
     assert doc.input == "html" and all(0.0 <= ln.probability <= 1.0 for ln in doc.lines)
+
+
+def test_a_labelled_page_becomes_an_example_with_its_blocks_labels() -> None:
+    page = parse("chrome\tHome\ntitle\tA headline here\n\t\nbody\tA paragraph of the article.\n", "p.tsv")
+    doc = labelled_example(page, weight=7.0)
+    assert [b.text for b in doc.blocks] == ["Home", "A headline here", "A paragraph of the article."]
+    assert doc.labels.tolist() == [False, True, True]
+    assert doc.renderer == FIXTURE_RENDERER and doc.weight == 7.0
+    assert block_weights(doc).sum() == pytest.approx(7.0 * len(doc.blocks))
