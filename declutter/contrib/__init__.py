@@ -1,0 +1,1 @@
+"""Integrations of declutter with other tools (optional extras: ``pip install 'declutter[scrapy]'``)."""
