@@ -155,6 +155,7 @@ def cleaned(page: Page, doc: Document, lines: bool = False) -> Cleaned:
         "lines_kept": len(kept),
         "is_article": view["is_article"],
         "article_probability": view["article_probability"],
+        "article_reason": view["article_reason"],
     }
     if lines:
         metadata["lines"] = [line.to_dict() for line in doc.lines]

@@ -15,7 +15,7 @@ from typing import Any
 
 from declutter import batch, limits, outputs, sources
 from declutter.batch import Job, cleaner_for
-from declutter.errors import DeclutterError
+from declutter.errors import DeclutterError, LabelError
 from declutter.pipeline import Declutter
 from declutter.ruleset import RulesError, RuleSet
 from declutter.settings import INPUT_KINDS, Settings
@@ -221,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "label":
             return _label(args)
         return _eval(args)
-    except (RulesError, outputs.OutputError) as error:  # a bad rules file, an occupied -o
+    except (RulesError, LabelError, outputs.OutputError) as error:  # a bad rules or TSV file, an occupied -o
         print(f"declutter: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except DeclutterError as error:  # a model that does not verify, a refused write (WriteFailed)
@@ -432,7 +432,11 @@ def _label(args: argparse.Namespace) -> int:
     from declutter.labelled import SUFFIX
 
     inputs = sources.expand(args.paths, args.glob)
-    settings = Settings(input=args.input, metadata=False)
+    problem = _output_conflict(inputs, args.output) or _drafts_in_the_way(inputs, args.output, args.overwrite)
+    if problem:
+        _log(f"declutter: error: {problem}")
+        return EXIT_USAGE
+    settings = Settings(input=args.input, metadata=False, timeout=batch.DEFAULT_TIMEOUT)
     cleaner = Declutter(settings, args.model, args.html_model, args.trust_model)
     failed = written = 0
     for item in sources.read_all(inputs):
@@ -441,15 +445,25 @@ def _label(args: argparse.Namespace) -> int:
             failed += 1
             continue
         target = args.output / item.output.with_name(item.output.name + SUFFIX)
-        if target.exists() and not args.overwrite:
-            _log(f"declutter: error: {target} exists (a corrected draft?); --overwrite replaces it")
-            return EXIT_USAGE
         if _write_draft(cleaner, item, target):
             written += 1
         else:
             failed += 1
     _log(f"declutter: {written} drafts in {args.output}" + (f", {failed} failed" if failed else ""))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _drafts_in_the_way(inputs: list[sources.Input], output: Path, overwrite: bool) -> str | None:
+    """A draft already in ``output`` (a person's corrections, maybe) that this run would replace."""
+    from declutter.labelled import SUFFIX
+
+    if overwrite:
+        return None
+    for source in inputs:
+        target = output / source.output.with_name(source.output.name + SUFFIX)
+        if source.kind == "page" and target.exists():
+            return f"{target} exists (a corrected draft?); --overwrite replaces it"
+    return None
 
 
 def _write_draft(cleaner: Declutter, page: sources.Page, target: Path) -> bool:

@@ -44,7 +44,9 @@ class Document:
     those of its innerText-like rendering, and ``metadata`` holds what its markup says (title,
     author, date, sitename, language, url; None where absent). ``is_article`` says whether the page
     is an article at all (not a home page, section index, listing or search result), with
-    ``article_probability``; both are None when no page model judged it (rules alone).
+    ``article_probability`` (the page model's) and ``article_reason`` (``model``, or
+    ``rule:error-page`` / ``rule:search-results`` when a page-kind rule overrode it); all three
+    are None when no page model judged it (rules alone).
     """
 
     lines: list[Line] = field(default_factory=list)
@@ -52,6 +54,7 @@ class Document:
     metadata: dict[str, str | None] = field(default_factory=dict)
     is_article: bool | None = None
     article_probability: float | None = None
+    article_reason: str | None = None
 
     def _paragraphs(self, label: Label) -> list[str]:
         """The trimmed text of each paragraph with that label (wrapped lines joined by a space)."""
@@ -100,6 +103,7 @@ class Document:
             "meta": self.meta,
             "is_article": self.is_article,
             "article_probability": _rounded(self.article_probability),
+            "article_reason": self.article_reason,
         }
         if self.metadata:
             out["metadata"] = dict(self.metadata)

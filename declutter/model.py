@@ -258,9 +258,10 @@ def verify(model_path: Path) -> dict[str, Any]:
     if manifest.get("labels") != [label.value for label in Label]:
         problems.append(f"labels {manifest.get('labels')} != {[label.value for label in Label]}")
     problems += _version_mismatches(manifest.get("versions", {}))
-    threshold = manifest.get("threshold")
-    if not isinstance(threshold, (int, float)) or not 0.0 <= threshold <= 1.0:
-        problems.append(f"threshold {threshold!r} is not a probability")
+    for key in ("threshold", "article_threshold"):
+        value = manifest.get(key, DEFAULT_ARTICLE_THRESHOLD if key == "article_threshold" else None)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+            problems.append(f"{key} {value!r} is not a probability")
     if problems:
         raise ModelError(f"{model_path}: refusing to load: " + "; ".join(problems))
     return manifest
@@ -316,7 +317,12 @@ def load(model_path: Path | None = None, trusted: bool = False) -> Model:
     except Exception as error:  # joblib/pickle raise many types on corrupt files
         raise ModelError(f"{path}: cannot load: {type(error).__name__}: {error}") from error
     threshold = float(manifest.get("threshold", DEFAULT_THRESHOLD))
-    return Model(_check_estimators(path, estimators, is_html_manifest(manifest)), threshold, manifest, path)
+    checked = _check_estimators(path, estimators, is_html_manifest(manifest))
+    version = manifest.get("page_feature_version")
+    if "page" in checked and version != PAGE_FEATURE_VERSION:
+        problem = f"page model of page feature version {version}, code's {PAGE_FEATURE_VERSION}"
+        raise ModelError(f"{path}: {problem}")
+    return Model(checked, threshold, manifest, path)
 
 
 # What a declutter model's pickle may name, besides scikit-learn classes (SAFE_MODULE_PREFIX):
@@ -413,7 +419,12 @@ def resave(estimators: dict[str, Any], model_path: Path, manifest: dict[str, Any
     temporary = model_path.with_name(model_path.name + ".tmp")
     joblib.dump(estimators, temporary, compress=3)
     os.replace(temporary, model_path)
-    updated = {**manifest, "sha256": sha256(model_path), "size_bytes": model_path.stat().st_size}
+    updated = {
+        **manifest,
+        "sha256": sha256(model_path),
+        "size_bytes": model_path.stat().st_size,
+        "versions": runtime_versions(),
+    }
     updated["training"] = {**manifest.get("training", {}), "stages": list(estimators)}
     write_manifest(model_path, updated)
     return model_path

@@ -22,12 +22,40 @@ from declutter.segmenter import Block
 
 # 1: the first page features.
 PAGE_FEATURE_VERSION = 1
-# A block this probable is one the model is sure of ("MIN_TOP_PROBABILITY" of the page fallback).
+# A block this probable is one the model is sure of: the page fallback's MIN_TOP_PROBABILITY
+# (declutter.pipeline takes it from here).
 SURE_PROBABILITY = 0.95
-# Probabilities averaged for the page's "how sure is the best of it" feature.
+# Probabilities averaged for the page's "how sure is the best of it" feature (chosen by hand: a
+# headline, a standfirst and a few paragraphs; not swept).
 TOP_BLOCKS = 5
-# A teaser/headline-shaped kept block: at most this many words and no sentence end.
+# A teaser/headline-shaped kept block: at most this many words and no sentence end (chosen by hand
+# from the weak split's listings, where teaser headlines run 5-15 words; not swept).
 TEASER_MAX_WORDS = 15
+# Page-kind rules, for non-articles the labelled pages lack (the page model never saw one): an
+# error page's or a search page's heading, alone on a short line near the top. Phrases chosen by
+# hand from what common CMSs print; a line reading only "404", "Error 404", "Page not found",
+# "Search results for …", "1,240 results for …" and the like. Not "No results found": search
+# widgets print it on every page. On the whole corpus (8,644 dumps and renderings) they fire on
+# 14 pages: 12 real error pages (CleanEval pages that were 404s when crawled, two dead product
+# pages), two shop collections; on no article of train, dev, sanity or weak.
+KIND_WINDOW = 40  # the first blocks of the page that are looked at
+KIND_MAX_WORDS = 12  # a heading, not a sentence of an article that mentions one
+ERROR_PAGE_RE = re.compile(
+    r"^\W*(?:(?:(?:http\s+)?error\s*)?(?:400|401|403|404|410|500|502|503)\b\W*"
+    r"(?:error|not\s+found|page\s+not\s+found|forbidden|gone|server\s+error)?\W*$"
+    r"|(?:sorry[,!.]?\s+)?(?:the\s+|this\s+)?page\s+(?:you\s+(?:were\s+|are\s+)?(?:looking\s+for|requested)\s+)?"
+    r"(?:(?:was|is|could|can)\s*(?:not|n.t)\s+(?:be\s+)?found|not\s+found|does\s*(?:not|n.t)\s+exist"
+    r"|no\s+longer\s+exists|is\s+no\s+longer\s+available)\W*$)",
+    re.IGNORECASE,
+)
+SEARCH_PAGE_RE = re.compile(
+    r"^\W*(?:search\s+results?\s*(?:for\b|:)|(?:showing\s+|about\s+)?[\d,.]+\s+results?\s+(?:for|found)\b"
+    r"|your\s+search\s+(?:for\b|returned\b|did\s+not\s+match))",
+    re.IGNORECASE,
+)
+PAGE_RULES = (("error-page", ERROR_PAGE_RE), ("search-results", SEARCH_PAGE_RE))
+# A page of which nothing is kept has no article, whatever the page model says of it.
+EMPTY_RULE = "empty-page"
 PRICE_RE = re.compile(r"[$€£¥₹]\s?\d|\d(?:[.,]\d{2})?\s?(?:€|EUR|USD|kr)\b")
 
 PAGE_FEATURE_NAMES = (
@@ -138,3 +166,15 @@ def _kept_dom(dom: np.ndarray, content: np.ndarray, chars: np.ndarray) -> list[f
     if not weights.sum():
         return [0.0] * len(_DOM_COLUMNS)
     return [float(np.average(dom[:, names.index(c)], weights=weights)) for c in _DOM_COLUMNS]
+
+
+def page_rule(blocks: list[Block]) -> str | None:
+    """The name of the page-kind rule the page matches (see ``PAGE_RULES``), or None."""
+    for block in blocks[:KIND_WINDOW]:
+        text = block.text.strip()
+        if not text or word_count(text) > KIND_MAX_WORDS:
+            continue
+        for name, pattern in PAGE_RULES:
+            if pattern.search(text):
+                return name
+    return None

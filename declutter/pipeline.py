@@ -26,6 +26,7 @@ from declutter import (
 )
 from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX, Document, Verdict
 from declutter.dom import LineDom, dom_feature_names
+from declutter.errors import ModelError
 from declutter.labels import Label
 from declutter.settings import Settings
 
@@ -36,7 +37,7 @@ RULES_ONLY_PROBABILITY = 0.5
 # page probabilities of dev and aux (top 0.8/0.9/0.95, share 0.4-0.7, fallback 0.02-0.1): this
 # choice costs dev about 0.003 token F1 and adds aux (CleanEval, which keeps all non-boilerplate
 # text) about 0.06; without it aux stays below the keep-everything baseline.
-MIN_TOP_PROBABILITY = 0.95
+MIN_TOP_PROBABILITY = pagetype.SURE_PROBABILITY
 MIN_PROSE_KEPT = 0.5
 FALLBACK_CUTOFF = 0.02
 # The reason of every line of a page that is not an article, under ``Settings.articles_only``.
@@ -107,10 +108,16 @@ class Declutter:
         self._check_preset()
 
     def _check_preset(self) -> None:
-        """A preset the models have no threshold for fails here, not on the first page."""
+        """A preset the models have no threshold for, or ``articles_only`` with a model that
+        cannot judge pages, fails here, not on the first page."""
         for judge in (self.model, self.html_model):
             if judge is not None and self.settings.preset:
                 judge.preset_threshold(self.settings.preset)
+            if judge is not None and self.settings.articles_only and not judge.judges_pages:
+                raise ModelError(
+                    f"{judge.path}: articles_only needs a page model and this model has none "
+                    "(train it with --corpus, or add one: declutter train --page-model)"
+                )
 
     @classmethod
     def from_model(
@@ -219,16 +226,32 @@ class Declutter:
     def _judge(self, page: markup.Page, judge: model.Model | None, source: str, url: str | None) -> Document:
         judged = self._verdicts(page, judge, source)
         blocks, verdicts = judged.blocks, judged.verdicts
-        probability = None
-        if judge is not None and judge.judges_pages:
-            probability = judge.article_probability(judged.page_features(page))
-        is_article = None if probability is None or judge is None else probability >= judge.article_threshold
+        probability, is_article, why = self._article(judge, judged, page)
         if self.settings.articles_only and is_article is False:
             verdicts = [Verdict(Label.CHROME, v.probability, NOT_ARTICLE_REASON) for v in verdicts]
         elif isinstance(self.settings.rules, ruleset.RuleSet):
             verdicts = ruleset.apply_user_rules(self.settings.rules.for_url(url), blocks, verdicts)
         doc = writer.write(judged.lines, blocks, verdicts)
-        return dataclasses.replace(doc, is_article=is_article, article_probability=probability)
+        return dataclasses.replace(
+            doc, is_article=is_article, article_probability=probability, article_reason=why
+        )
+
+    @staticmethod
+    def _article(
+        judge: model.Model | None, judged: Judged, page: markup.Page
+    ) -> tuple[float | None, bool | None, str | None]:
+        """The page model's article probability, whether the page is an article, and why
+        (``model``, or ``rule:<name>`` when a page-kind rule says it is not); Nones without a
+        page model."""
+        if judge is None or not judge.judges_pages:
+            return None, None, None
+        probability = judge.article_probability(judged.page_features(page))
+        if not any(v.label.is_content for v in judged.verdicts):
+            return probability, False, RULE_PREFIX + pagetype.EMPTY_RULE  # nothing kept, no article
+        rule = pagetype.page_rule(judged.blocks)
+        if rule is not None:
+            return probability, False, RULE_PREFIX + rule
+        return probability, probability >= judge.article_threshold, REASON_MODEL
 
     def _classify(
         self,

@@ -357,6 +357,19 @@ def test_label_writes_a_draft_per_page_and_keeps_corrections(tmp_path: Path) -> 
     assert main(["label", str(EXAMPLE_SITE / "pages"), "-o", str(drafts), "--overwrite"]) == 0
 
 
+def test_label_refuses_two_inputs_drafted_to_one_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "x.txt").write_text(load_fixture(SEEDS[1]).text, encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    assert (
+        main(["label", str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt"), "-o", str(drafts)]) == 2
+    )
+    assert "would both be written to" in capsys.readouterr().err and not drafts.exists()
+
+
 def test_label_reports_a_bad_page_and_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pages = tmp_path / "pages"
     pages.mkdir()
@@ -396,7 +409,8 @@ def test_train_on_fixtures_alone_then_eval_with_that_model(
     assert "held-out" in table and "keep-all" in table
     scores = json.loads((tmp_path / "s.json").read_text())
     assert set(scores) == {"declutter", "keep-all", "c4-rules"}
-    assert 0.0 < scores["declutter"]["overall"]["token"]["f1"] <= 1.0
+    f1 = {system: scores[system]["overall"]["token"]["f1"] for system in scores}
+    assert f1["declutter"] > max(f1["keep-all"], f1["c4-rules"])
 
 
 def test_train_on_too_few_fixtures_is_a_clear_error(
@@ -405,7 +419,7 @@ def test_train_on_too_few_fixtures_is_a_clear_error(
     one = tmp_path / "one"
     one.mkdir()
     shutil.copy(EXAMPLE_SITE / "train" / "bus-fares.tsv", one)
-    assert main(["train", "--fixtures", str(one), "-o", str(tmp_path / "m")]) == 1
+    assert main(["train", "--fixtures", str(one), "-o", str(tmp_path / "m")]) == 2
     assert "at least 3 labelled pages" in capsys.readouterr().err
 
 
@@ -413,5 +427,5 @@ def test_eval_on_a_malformed_fixture_is_an_error_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "p.tsv").write_text("body\tfine\nno tab\n", encoding="utf-8")
-    assert main(["eval", "--fixtures", str(tmp_path)]) == 1
+    assert main(["eval", "--fixtures", str(tmp_path)]) == 2
     assert "p.tsv:2" in capsys.readouterr().err

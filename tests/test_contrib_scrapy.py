@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html import escape
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from declutter import Declutter
-from declutter.contrib.scrapy import DeclutterPipeline, PipelineOptions
+from declutter.contrib.scrapy import DeclutterPipeline, PipelineOptions, cleaner_settings
 
 # A whole crawl (model load included) takes about 3 s; this is the point it has hung.
 CRAWL_TIMEOUT_S = 120
@@ -333,7 +334,7 @@ def assert_clean_article(item: dict[str, Any], story: Story) -> None:
 def test_crawl_cleans_articles_and_keeps_non_articles_blank(
     crawl: Callable[..., Crawl], as_bytes: bool
 ) -> None:
-    result = crawl(as_bytes=as_bytes)
+    result = crawl(as_bytes=as_bytes, non_articles="blank")
     assert sorted(result.items) == sorted([LISTING_PATH, *(s.path for s in STORIES)])
     for story in STORIES:
         assert_clean_article(result.items[story.path], story)
@@ -345,6 +346,13 @@ def test_crawl_cleans_articles_and_keeps_non_articles_blank(
     assert result.stats.get("item_dropped_count", 0) == 0
     assert result.stats["declutter/articles"] == len(STORIES)
     assert result.stats["declutter/non_articles"] == 1
+
+
+def test_crawl_keeps_non_articles_as_cleaned_by_default(crawl: Callable[..., Crawl]) -> None:
+    result = crawl()
+    listing = result.items[LISTING_PATH]
+    assert listing["is_article"] is False and listing["text"]
+    assert result.stats.get("item_dropped_count", 0) == 0
 
 
 def test_crawl_under_a_non_asyncio_reactor(crawl: Callable[..., Crawl]) -> None:
@@ -389,7 +397,7 @@ def make_crawler(**settings: Any) -> Crawler:
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        ({"DECLUTTER_NON_ARTICLES": "delete"}, "DECLUTTER_NON_ARTICLES must be one of keep, drop"),
+        ({"DECLUTTER_NON_ARTICLES": "delete"}, "DECLUTTER_NON_ARTICLES must be one of keep, blank, drop"),
         ({"DECLUTTER_OUTPUT_FIELDS": {"txt": "text"}}, "unknown document attribute(s) 'txt'"),
         ({"DECLUTTER_TRESHOLD": 0.5}, "unknown setting(s) DECLUTTER_TRESHOLD; known: DECLUTTER_INPUT_FIELD"),
         ({"DECLUTTER_OUTPUT_FIELDS": ["text"]}, "DECLUTTER_OUTPUT_FIELDS must be a dict"),
@@ -397,12 +405,28 @@ def make_crawler(**settings: Any) -> Crawler:
         ({"DECLUTTER_THRESHOLD": "high"}, "DECLUTTER_THRESHOLD must be a number"),
         ({"DECLUTTER_THRESHOLD": 1.5}, "threshold must be within [0, 1]"),
         ({"DECLUTTER_THRESHOLD": 0.5, "DECLUTTER_FAVOR_RECALL": True}, "exclude each other"),
+        ({"DECLUTTER_RULES": "/nonexistent/rules.toml"}, "cannot read the rules file"),
     ],
 )
 def test_bad_settings_fail_at_start(settings: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError) as raised:
         DeclutterPipeline.from_crawler(make_crawler(**settings))
     assert message in str(raised.value)
+
+
+def test_user_rules_apply_to_the_crawled_page(cleaner: Declutter, tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[[rule]]\nname = "sponsor"\naction = "drop"\nphrases = ["Sponsored by"]\n', encoding="utf-8"
+    )
+    settings = cleaner_settings(make_crawler(DECLUTTER_RULES=str(rules)).settings)
+    assert cleaner.model is not None
+    pipeline = DeclutterPipeline(Declutter.from_model(cleaner.model, settings, cleaner.html_model))
+    body = "A sentence of the article that reads as prose and ends with a full stop."
+    paragraphs = f"<p>{body}</p><p>Sponsored by Acme, {body}</p>"
+    page = f"<html><body><h1>Headline of the piece</h1>{paragraphs}</body></html>"
+    item = asyncio.run(pipeline.process_item({"url": "http://example.com/a", "html": page}))
+    assert body in item["text"] and "Sponsored by" not in item["text"]
 
 
 def test_an_item_without_the_page_is_dropped(cleaner: Declutter) -> None:

@@ -258,3 +258,16 @@ def test_a_model_without_a_page_model_loads_and_does_not_judge_pages(model_copy:
         "Home\n\nA sentence that is long enough to read as the body of a page."
     )
     assert not model.judges_pages and doc.is_article is None
+
+
+def test_a_page_model_without_its_feature_version_is_refused(model_copy: Path) -> None:
+    _edit_manifest(model_copy, lambda manifest: manifest.pop("page_feature_version"))
+    with pytest.raises(ModelError, match="page model of page feature version None"):
+        load(model_copy)
+
+
+@pytest.mark.parametrize("value", ["high", 1.5, True])
+def test_an_article_threshold_that_is_not_a_probability_is_refused(model_copy: Path, value: object) -> None:
+    _edit_manifest(model_copy, lambda manifest: manifest.update(article_threshold=value))
+    with pytest.raises(ModelError, match="article_threshold"):
+        load(model_copy)

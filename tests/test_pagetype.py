@@ -9,7 +9,13 @@ from declutter.document import Verdict
 from declutter.dom import dom_feature_names
 from declutter.labels import Label
 from declutter.metadata import MARKUP_ARTICLE
-from declutter.pagetype import HTML_PAGE_FEATURE_NAMES, PAGE_FEATURE_NAMES, page_features
+from declutter.pagetype import (
+    HTML_PAGE_FEATURE_NAMES,
+    KIND_WINDOW,
+    PAGE_FEATURE_NAMES,
+    page_features,
+    page_rule,
+)
 from declutter.segmenter import segment, split_lines
 
 PROSE = "The council voted on Tuesday to reopen the library after two years of repairs to its roof."
@@ -78,3 +84,33 @@ def test_blocks_and_verdicts_must_pair_up() -> None:
     blocks, verdicts = _judge([PROSE, PROSE], [True, True])
     with pytest.raises(ValueError, match="1 verdicts for 2 blocks"):
         page_features(blocks, verdicts[:1])
+
+
+@pytest.mark.parametrize(
+    ("heading", "rule"),
+    [
+        ("404", "error-page"),
+        ("Error 404", "error-page"),
+        ("404 Not Found", "error-page"),
+        ("Page not found", "error-page"),
+        ("Sorry, the page you were looking for could not be found.", "error-page"),
+        ('Search results for "flood"', "search-results"),
+        ("1,240 results for flood", "search-results"),
+        ("Your search for flood returned 12 results", "search-results"),
+        ("404 days at sea", None),
+        ("500 jobs cut at plant", None),
+        ("Page not found: the mystery of a lost manuscript", None),
+        ("No results found", None),  # search widgets print it on every page
+        ("Results of the election", None),
+    ],
+)
+def test_page_kind_rules_read_a_heading(heading: str, rule: str | None) -> None:
+    blocks, _ = _judge(["Site name", heading, PROSE], [False, False, True])
+    assert page_rule(blocks) == rule
+
+
+def test_page_kind_rules_skip_long_lines_and_the_page_bottom() -> None:
+    sentence = "Page not found was all the old server said for years, the archivist told the committee."
+    assert page_rule(_judge([sentence, PROSE], [True, True])[0]) is None
+    far = ["Menu item"] * KIND_WINDOW + ["Page not found"]
+    assert page_rule(_judge(far, [False] * len(far))[0]) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from html import escape
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from conftest import EDGES, MIN_SANITY_TITLE_SHARE, SEEDS, load_fixture, normalised_title, with_settings
 
 import declutter
-from declutter import Declutter, Label, Settings
+from declutter import Declutter, Label, ModelError, Settings
 from declutter.corpus import iter_records
 
 SEED_META = {
@@ -270,3 +271,42 @@ def test_input_setting_overrides_the_guess() -> None:
 
 
 NAV_WORDS = ["Home", "News", "World", "Business", "Sport", "Culture", "Weather", "Contact", "About us"]
+
+
+@pytest.mark.parametrize("raw", ["", "Hi", b""])
+def test_a_page_with_nothing_kept_is_not_an_article(cleaner: Declutter, raw: str | bytes) -> None:
+    doc = cleaner.run(raw, input="text")
+    assert doc.is_article is False and doc.article_reason == "rule:empty-page"
+
+
+@pytest.mark.parametrize(
+    ("heading", "rule"),
+    [("404 - Page not found", "rule:error-page"), ('Search results for "flood"', "rule:search-results")],
+)
+def test_error_and_search_pages_are_not_articles(cleaner: Declutter, heading: str, rule: str) -> None:
+    story = "Contractors will begin building the wall along the river next month, the agency said."
+    page = (
+        f"The Daily Ledger\nNews  Sport  Business\n{heading}\n{story}\nNext page\n© 2026 The Daily Ledger\n"
+    )
+    doc = cleaner.run(page)
+    assert doc.is_article is False and doc.article_reason == rule
+    assert doc.article_probability is not None  # the page model's, kept beside the rule
+
+
+def test_articles_only_needs_a_model_that_judges_pages(cleaner: Declutter) -> None:
+    assert cleaner.model is not None
+    bare = dataclasses.replace(
+        cleaner.model, estimators={k: v for k, v in cleaner.model.estimators.items() if k != "page"}
+    )
+    with pytest.raises(ModelError, match="articles_only needs a page model"):
+        Declutter.from_model(bare, Settings(articles_only=True))
+
+
+def test_articles_only_empties_a_non_article_even_where_user_rules_keep(
+    cleaner: Declutter, tmp_path: Path
+) -> None:
+    rules = tmp_path / "keep.toml"
+    rules.write_text('[[rule]]\nname = "all"\naction = "keep"\npatterns = ["."]\n', encoding="utf-8")
+    judge = with_settings(cleaner, articles_only=True, rules=rules)
+    doc = judge.run(load_fixture(next(iter(NON_ARTICLES))).text)
+    assert doc.text == "" and {ln.reason for ln in doc.lines if ln.text.strip()} == {"rule:not-article"}

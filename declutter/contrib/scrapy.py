@@ -52,7 +52,10 @@ except ImportError:  # pragma: no cover - Scrapy 2.11 to 2.14 always run a Twist
 OUTPUT_ATTRIBUTES = ("text", "title", "body", "meta", "metadata", "is_article", "article_probability")
 # What a kept non-article's text fields hold: no title, no text, no byline (as a page with nothing kept).
 NON_ARTICLE_OUTPUT: dict[str, Any] = {"text": "", "title": None, "body": "", "meta": []}
-NON_ARTICLE_ACTIONS = ("keep", "drop")
+# keep: the item as declutter cleaned it (is_article says what it is); blank: its text fields
+# emptied; drop: DropItem. Blanking is not the default: the page model calls about 1 article in 10
+# to 1 in 20 a non-article (see the README), whose text the default must not lose.
+NON_ARTICLE_ACTIONS = ("keep", "blank", "drop")
 # DECLUTTER_INPUT values, and the ``input`` each passes to ``Declutter.run`` (None: guess).
 INPUT_KINDS: dict[str, str | None] = {"auto": None, "html": "html", "text": "text"}
 # Every setting the pipeline reads, with its default; any other setting starting with PREFIX is a typo.
@@ -71,6 +74,7 @@ DEFAULTS: dict[str, Any] = {
     "DECLUTTER_MODEL": None,
     "DECLUTTER_HTML_MODEL": None,
     "DECLUTTER_TRUST_MODEL": False,
+    "DECLUTTER_RULES": None,
 }
 # Pages cleaned at once per crawler. Cleaning is CPU-bound Python, so more threads add no
 # throughput (measured: 125-128 pages/s with 1, 2, 4 or 8 threads on a 4 KB news page), only
@@ -172,6 +176,7 @@ def cleaner_settings(settings: BaseSettings) -> Settings:
             favor_precision=_flag(settings, "DECLUTTER_FAVOR_PRECISION"),
             favor_recall=_flag(settings, "DECLUTTER_FAVOR_RECALL"),
             timeout=timeout or None,  # 0: no limit, as the CLI's --timeout 0
+            rules=_get(settings, "DECLUTTER_RULES") or None,
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"DECLUTTER_* settings: {exc}") from exc
@@ -202,6 +207,12 @@ class DeclutterPipeline:
             trust_model=_flag(settings, "DECLUTTER_TRUST_MODEL"),
         )
         crawler.stats.inc_value(STAT_MODELS_LOADED)
+        judges = [m for m in (cleaner.model, cleaner.html_model) if m is not None]
+        if options.non_articles == "drop" and not all(m.judges_pages for m in judges):
+            raise ValueError(
+                "DECLUTTER_NON_ARTICLES = 'drop' needs models that judge pages; "
+                f"{', '.join(str(m.path) for m in judges if not m.judges_pages)} has no page model"
+            )
         return cls(cleaner, options, crawler.stats)
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
@@ -260,7 +271,7 @@ class DeclutterPipeline:
         return f"{type(exc).__name__}: {str(exc).removeprefix(f'{source}: ')}"  # the URL is said once
 
     def _write(self, adapter: ItemAdapter, doc: Document) -> None:
-        blank = doc.is_article is False
+        blank = doc.is_article is False and self.options.non_articles == "blank"
         for attribute, name in self.options.output_fields.items():
             if blank and attribute in NON_ARTICLE_OUTPUT:
                 value = NON_ARTICLE_OUTPUT[attribute]
