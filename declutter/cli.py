@@ -10,7 +10,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from declutter import batch, limits, outputs, sources
@@ -429,7 +429,6 @@ def _train_on_fixtures(args: argparse.Namespace) -> int:
 
 
 def _label(args: argparse.Namespace) -> int:
-    from declutter.labelled import SUFFIX
 
     inputs = sources.expand(args.paths, args.glob)
     problem = _output_conflict(inputs, args.output) or _drafts_in_the_way(inputs, args.output, args.overwrite)
@@ -444,8 +443,7 @@ def _label(args: argparse.Namespace) -> int:
             _log(f"declutter: {item.source}: {item.error}: {item.message}")
             failed += 1
             continue
-        target = args.output / item.output.with_name(item.output.name + SUFFIX)
-        if _write_draft(cleaner, item, target):
+        if _write_draft(cleaner, item, _draft_path(args.output, item.output)):
             written += 1
         else:
             failed += 1
@@ -455,15 +453,20 @@ def _label(args: argparse.Namespace) -> int:
 
 def _drafts_in_the_way(inputs: list[sources.Input], output: Path, overwrite: bool) -> str | None:
     """A draft already in ``output`` (a person's corrections, maybe) that this run would replace."""
-    from declutter.labelled import SUFFIX
-
     if overwrite:
         return None
     for source in inputs:
-        target = output / source.output.with_name(source.output.name + SUFFIX)
+        target = _draft_path(output, source.output)
         if source.kind == "page" and target.exists():
             return f"{target} exists (a corrected draft?); --overwrite replaces it"
     return None
+
+
+def _draft_path(output: Path, page: PurePath) -> Path:
+    """Where a page's draft goes: its output name under ``output``, with the ``.tsv`` suffix."""
+    from declutter.labelled import SUFFIX
+
+    return output / page.with_name(page.name + SUFFIX)
 
 
 def _write_draft(cleaner: Declutter, page: sources.Page, target: Path) -> bool:

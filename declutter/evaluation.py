@@ -113,13 +113,17 @@ def evaluate(
         lines = split_lines(render(record))
         gold_lines = line_labels(record, lines)
         for name, system in line_systems.items():
-            kept = system(record, lines)
-            text = "\n".join(ln.strip() for ln, k in zip(lines, kept, strict=True) if k)
-            pairs = [(g, k) for g, k, ln in zip(gold_lines, kept, lines, strict=True) if ln.strip()]
-            tallies[name].add(record.dataset, record.gold, text, pairs)
+            _add_lines(tallies[name], record, lines, gold_lines, system(record, lines))
         for name, text_system in text_systems.items():
             tallies[name].add(record.dataset, record.gold, text_system(record), None)
     return {name: tally.scores() for name, tally in tallies.items()}
+
+
+def _add_lines(tally: Tally, record: Record, lines: list[str], gold: list[bool], kept: list[bool]) -> None:
+    """Record a line system's verdicts on a page: its kept text, and (gold, kept) per non-blank line."""
+    text = "\n".join(ln.strip() for ln, k in zip(lines, kept, strict=True) if k)
+    pairs = [(g, k) for g, k, ln in zip(gold, kept, lines, strict=True) if ln.strip()]
+    tally.add(record.dataset, record.gold, text, pairs)
 
 
 def labelled_record(page: LabelledPage, dataset: str) -> Record:
@@ -140,9 +144,7 @@ def evaluate_labelled(
                 raise LabelError(
                     f"{page.name}: {len(page.lines)} labelled lines, the page splits into {len(kept)}"
                 )
-            text = "\n".join(ln.strip() for ln, k in zip(page.lines, kept, strict=True) if k)
-            pairs = [(g, k) for g, k, ln in zip(page.content, kept, page.lines, strict=True) if ln.strip()]
-            tallies[name].add(dataset, page.gold, text, pairs)
+            _add_lines(tallies[name], record, page.lines, page.content, kept)
     return {name: tally.scores() for name, tally in tallies.items()}
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from declutter import Declutter, Settings
 from declutter.corpus import dataset_files, default_corpus_dir
-from declutter.labels import Label
+from declutter.labelled import LabelledPage, read
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = sorted(p.name for p in FIXTURES.glob("0*.txt"))
@@ -29,29 +28,9 @@ def normalised_title(text: str | None) -> str:
     return " ".join(re.sub(r"[^\w\s]", "", folded).split())
 
 
-@dataclass(frozen=True)
-class Fixture:
-    """A labelled page: its raw text and every line's gold label (None for blank lines)."""
-
-    name: str
-    lines: list[str]
-    labels: list[Label | None]
-
-    @property
-    def text(self) -> str:
-        """The page as the dump had it."""
-        return "\n".join(self.lines)
-
-
-def load_fixture(name: str) -> Fixture:
+def load_fixture(name: str) -> LabelledPage:
     """Read ``fixtures/<name>`` (``label<TAB>line`` per line)."""
-    lines: list[str] = []
-    labels: list[Label | None] = []
-    for row in (FIXTURES / name).read_text(encoding="utf-8").split("\n")[:-1]:
-        label, _, line = row.partition("\t")
-        lines.append(line)
-        labels.append(Label(label) if label else None)
-    return Fixture(name, lines, labels)
+    return read(FIXTURES / name)
 
 
 @pytest.fixture(scope="session")

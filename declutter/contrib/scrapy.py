@@ -50,8 +50,6 @@ except ImportError:  # pragma: no cover - Scrapy 2.11 to 2.14 always run a Twist
 
 # Document attributes an item can receive (DECLUTTER_OUTPUT_FIELDS keys).
 OUTPUT_ATTRIBUTES = ("text", "title", "body", "meta", "metadata", "is_article", "article_probability")
-# What a kept non-article's text fields hold: no title, no text, no byline (as a page with nothing kept).
-NON_ARTICLE_OUTPUT: dict[str, Any] = {"text": "", "title": None, "body": "", "meta": []}
 # keep: the item as declutter cleaned it (is_article says what it is); blank: its text fields
 # emptied; drop: DropItem. Blanking is not the default: the page model calls about 1 article in 10
 # to 1 in 20 a non-article (see the README), whose text the default must not lose.
@@ -177,6 +175,8 @@ def cleaner_settings(settings: BaseSettings) -> Settings:
             favor_recall=_flag(settings, "DECLUTTER_FAVOR_RECALL"),
             timeout=timeout or None,  # 0: no limit, as the CLI's --timeout 0
             rules=_get(settings, "DECLUTTER_RULES") or None,
+            # "blank": the library's own setting empties a non-article (no title, text or byline)
+            articles_only=_get(settings, "DECLUTTER_NON_ARTICLES") == "blank",
         )
     except (TypeError, ValueError) as exc:
         raise ValueError(f"DECLUTTER_* settings: {exc}") from exc
@@ -271,12 +271,8 @@ class DeclutterPipeline:
         return f"{type(exc).__name__}: {str(exc).removeprefix(f'{source}: ')}"  # the URL is said once
 
     def _write(self, adapter: ItemAdapter, doc: Document) -> None:
-        blank = doc.is_article is False and self.options.non_articles == "blank"
         for attribute, name in self.options.output_fields.items():
-            if blank and attribute in NON_ARTICLE_OUTPUT:
-                value = NON_ARTICLE_OUTPUT[attribute]
-            else:
-                value = getattr(doc, attribute)
+            value = getattr(doc, attribute)
             try:
                 adapter[name] = copy.copy(value)  # the item's own list or dict
             except KeyError:
