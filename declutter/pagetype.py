@@ -15,6 +15,7 @@ import re
 import numpy as np
 
 from declutter.document import Verdict
+from declutter.dom import dom_feature_names
 from declutter.features import PROSE_MIN_WORDS, TERMINAL_RE, word_count
 from declutter.metadata import MARKUP_UNKNOWN
 from declutter.rules import is_date_line
@@ -84,6 +85,10 @@ PAGE_FEATURE_NAMES = (
 # means over the kept blocks of their DOM features: in links, headings, list items).
 HTML_PAGE_FEATURE_NAMES = ("markup_article", "content_in_links", "content_in_headings", "content_in_lists")
 _DOM_COLUMNS = ("dom_link", "dom_h2_6", "dom_list_item")
+# Width of a block's DOM features (the last columns of an HTML model's block features), and where
+# the _DOM_COLUMNS sit among them: looked up once, not per page.
+DOM_WIDTH = len(dom_feature_names())
+_DOM_INDICES = tuple(dom_feature_names().index(name) for name in _DOM_COLUMNS)
 
 
 def _runs(content: np.ndarray, chars: np.ndarray) -> list[float]:
@@ -159,13 +164,10 @@ def page_features(
 
 def _kept_dom(dom: np.ndarray, content: np.ndarray, chars: np.ndarray) -> list[float]:
     """The kept blocks' character-weighted mean of the ``_DOM_COLUMNS`` features."""
-    from declutter.dom import dom_feature_names
-
-    names = dom_feature_names()
     weights = chars * content
     if not weights.sum():
         return [0.0] * len(_DOM_COLUMNS)
-    return [float(np.average(dom[:, names.index(c)], weights=weights)) for c in _DOM_COLUMNS]
+    return [float(np.average(dom[:, column], weights=weights)) for column in _DOM_INDICES]
 
 
 def page_rule(blocks: list[Block]) -> str | None:

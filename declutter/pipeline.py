@@ -25,7 +25,7 @@ from declutter import (
     writer,
 )
 from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX, Document, Verdict
-from declutter.dom import LineDom, dom_feature_names
+from declutter.dom import LineDom
 from declutter.errors import ModelError
 from declutter.labels import Label
 from declutter.settings import Settings
@@ -73,7 +73,7 @@ class Judged(NamedTuple):
         """The page's row of page features (see declutter.pagetype)."""
         dom = None
         if page.dom is not None and self.features is not None:
-            dom = self.features[:, -len(dom_feature_names()) :]
+            dom = self.features[:, -pagetype.DOM_WIDTH :]
         return pagetype.page_features(self.blocks, self.verdicts, dom, page.kind)
 
 
