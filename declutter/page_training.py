@@ -25,7 +25,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from declutter.corpus import Record, iter_records, licences
-from declutter.model import DEFAULT_ARTICLE_THRESHOLD, Model, load, resave
+from declutter.model import DEFAULT_ARTICLE_THRESHOLD, Model, load, page_feature_width, resave
 from declutter.pagetype import HTML_PAGE_FEATURE_NAMES, PAGE_FEATURE_NAMES, PAGE_FEATURE_VERSION
 from declutter.pipeline import Declutter
 from declutter.settings import Settings
@@ -86,8 +86,7 @@ def page_rows(judge: Model, records: Iterable[Record]) -> tuple[np.ndarray, list
         raw = record.html if judge.reads_dom else record.dump
         rows.append(cleaner.page_features(raw)[0])
         kept.append(record)
-    width = len(PAGE_FEATURE_NAMES) + (len(HTML_PAGE_FEATURE_NAMES) if judge.reads_dom else 0)
-    return np.array(rows, dtype=float).reshape(-1, width), kept
+    return np.array(rows, dtype=float).reshape(-1, page_feature_width(judge.reads_dom)), kept
 
 
 def non_article_scores(probabilities: np.ndarray, labels: np.ndarray, threshold: float) -> dict[str, float]:
