@@ -6,7 +6,6 @@ the file's sha256, the feature version of this code, and the library versions it
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -24,8 +23,8 @@ from scipy.sparse import csr_matrix
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import Pipeline
-from threadpoolctl import ThreadpoolController
 
+from declutter.boosting import Booster, single_thread
 from declutter.cohesion import page_terms
 from declutter.dom import DOM_FEATURE_VERSION, LineDom, block_groups, dom_feature_names
 from declutter.errors import ModelError
@@ -75,6 +74,15 @@ class Model:
             )
         return float(value)
 
+    @functools.cached_property
+    def boosters(self) -> dict[str, Booster]:
+        """The gradient-boosting stages, ready for per-page prediction (see declutter.boosting)."""
+        return {
+            name: Booster(estimator)
+            for name, estimator in self.estimators.items()
+            if isinstance(estimator, HistGradientBoostingClassifier)
+        }
+
     @property
     def judges_pages(self) -> bool:
         """Whether the model has a page model (``Document.is_article``)."""
@@ -88,7 +96,7 @@ class Model:
     def article_probability(self, page: np.ndarray) -> float:
         """The page model's probability that a page is an article (``page``: one row of
         declutter.pagetype.page_features)."""
-        with _single_thread():
+        with single_thread():
             return float(self.estimators["page"].predict_proba(page)[0, 1])
 
     @property
@@ -123,9 +131,7 @@ class Model:
         """First-stage content probabilities."""
         if not len(features):
             return np.zeros(0)
-        with _single_thread():
-            probabilities: np.ndarray = self.estimators["block"].predict_proba(features)
-        return probabilities[:, 1]
+        return self.boosters["block"].content_probability(features)
 
     def smooth(
         self, features: np.ndarray, first: np.ndarray, terms: csr_matrix, groups: np.ndarray | None = None
@@ -138,28 +144,13 @@ class Model:
         if self.reads_dom != (groups is not None):
             raise ValueError("an HTML model smooths with the blocks' groups, a text model without")
         page = page_terms(terms, block_words(features))
-        with _single_thread():
-            smoother_input = smoothing_features(features, first, page, groups)
-            smoothed: np.ndarray = self.estimators["smoother"].predict_proba(smoother_input)[:, 1]
-            refiner = self.estimators.get("refiner")
-            if refiner is None:  # a two-stage model (see OPTIONAL_ESTIMATORS)
-                return smoothed
-            refiner_input = refining_features(features, first, smoothed, page, groups)
-            refined: np.ndarray = refiner.predict_proba(refiner_input)
-        return refined[:, 1]
-
-
-@functools.cache
-def _controller() -> ThreadpoolController:
-    return ThreadpoolController()
-
-
-def _single_thread() -> contextlib.AbstractContextManager[object]:
-    """Predict on one OpenMP thread: a page has a few hundred rows, and waking a thread pool for
-    each call costs more than the prediction (measured: dev-split evaluation 11 s vs > 5 min with
-    two busy cores). Parallelism belongs to whole documents (``-j``), not to rows."""
-    limiter: contextlib.AbstractContextManager[object] = _controller().limit(limits=1, user_api="openmp")
-    return limiter
+        smoothed = self.boosters["smoother"].content_probability(
+            smoothing_features(features, first, page, groups)
+        )
+        refiner = self.boosters.get("refiner")
+        if refiner is None:  # a two-stage model (see OPTIONAL_ESTIMATORS)
+            return smoothed
+        return refiner.content_probability(refining_features(features, first, smoothed, page, groups))
 
 
 def is_html_manifest(manifest: dict[str, Any]) -> bool:

@@ -26,7 +26,7 @@ import numpy as np
 import declutter
 from declutter import Declutter, reader, segmenter
 from declutter.corpus import default_corpus_dir, iter_records
-from declutter.features import featurize, text_inputs
+from declutter.features import featurize, text_terms
 from declutter.model import MODEL_FILE
 
 DEFAULT_LIMIT = 250
@@ -48,7 +48,7 @@ def _page(cleaner: Declutter, dump: str) -> dict[str, Any]:
     assert cleaner.model is not None
     lines = segmenter.split_lines(reader.read(dump, "<check>"))
     blocks = segmenter.segment(lines, cleaner.settings.unwrap)
-    scores = cleaner.model.text_scores(text_inputs(blocks))
+    scores = cleaner.model.text_scores(text_terms(blocks))
     verdicts = [
         (ln.number, ln.text, ln.label.value, ln.probability, ln.reason, ln.block)
         for ln in cleaner.run(dump).lines

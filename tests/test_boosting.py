@@ -1,0 +1,82 @@
+"""boosting: per-page prediction gives exactly what predict_proba gives, or falls back to it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from declutter import boosting
+from declutter.boosting import Booster
+from declutter.model import default_model_path, load
+
+
+def _fitted(
+    categorical: bool = False, missing: bool = False
+) -> tuple[HistGradientBoostingClassifier, np.ndarray]:
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(400, 5))
+    rows[:, 4] = rng.integers(0, 4, size=400)
+    labels = (rows[:, 0] + rows[:, 1] * rows[:, 2] + (rows[:, 4] == 2) > 0.3).astype(int)
+    if missing:
+        rows[rng.random(rows.shape) < 0.1] = np.nan
+    model = HistGradientBoostingClassifier(
+        max_iter=30, random_state=0, categorical_features=[4] if categorical else None
+    )
+    with boosting.single_thread():  # a few hundred rows: threads cost more than they give
+        return model.fit(rows, labels), rows
+
+
+@pytest.mark.parametrize("missing", [False, True], ids=["finite", "with NaN"])
+def test_direct_prediction_is_bit_identical_to_predict_proba(missing: bool) -> None:
+    model, rows = _fitted(missing=missing)
+    booster = Booster(model)
+    assert booster.is_direct
+    expected = model.predict_proba(rows)[:, 1]
+    assert np.array_equal(booster.content_probability(rows), expected)
+    assert np.array_equal(booster.content_probability(rows[:1]), expected[:1])
+    assert booster.content_probability(rows[:0]).shape == (0,)
+
+
+def test_non_contiguous_and_integer_rows_are_accepted() -> None:
+    model, rows = _fitted()
+    booster = Booster(model)
+    wide = np.hstack([rows, rows])[:, ::2]  # a strided view of other values
+    assert np.array_equal(booster.content_probability(wide), model.predict_proba(wide)[:, 1])
+    ints = np.rint(rows).astype(np.int64)
+    assert np.array_equal(booster.content_probability(ints), model.predict_proba(ints)[:, 1])
+
+
+def test_wrong_width_is_refused() -> None:
+    model, rows = _fitted()
+    with pytest.raises(ValueError, match="5 features"):
+        Booster(model).content_probability(rows[:, :4])
+
+
+def test_categorical_model_falls_back_to_predict_proba() -> None:
+    model, rows = _fitted(categorical=True)
+    booster = Booster(model)
+    assert not booster.is_direct
+    assert np.array_equal(booster.content_probability(rows), model.predict_proba(rows)[:, 1])
+
+
+def test_without_the_tree_walker_it_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    model, rows = _fitted()
+    monkeypatch.setattr(boosting, "_predict_from_raw_data", None)
+    booster = Booster(model)
+    assert not booster.is_direct
+    assert np.array_equal(booster.content_probability(rows), model.predict_proba(rows)[:, 1])
+
+
+@pytest.mark.parametrize("html", [False, True], ids=["text model", "HTML model"])
+def test_shipped_stages_predict_as_predict_proba(html: bool) -> None:
+    loaded = load(default_model_path(html=html))
+    rng = np.random.default_rng(1)
+    assert {"block", "smoother"} <= set(loaded.boosters)
+    for name, booster in loaded.boosters.items():
+        assert booster.is_direct, name
+        rows = rng.normal(scale=2.0, size=(64, booster.n_features))
+        rows[::7, ::3] = 0.0
+        assert np.array_equal(
+            booster.content_probability(rows), loaded.estimators[name].predict_proba(rows)[:, 1]
+        ), name
