@@ -20,9 +20,11 @@ import joblib
 import numpy as np
 import sklearn
 from scipy.sparse import csr_matrix
+from scipy.special import expit
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import SGDClassifier
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 
 from declutter.boosting import Booster, single_thread
 from declutter.cohesion import page_terms
@@ -96,8 +98,18 @@ class Model:
     def article_probability(self, page: np.ndarray) -> float:
         """The page model's probability that a page is an article (``page``: one row of
         declutter.pagetype.page_features)."""
-        with single_thread():
-            return float(self.estimators["page"].predict_proba(page)[0, 1])
+        page_model = self.estimators["page"]
+        steps = [type(step) for _, step in page_model.steps]
+        direct = steps == [StandardScaler, LogisticRegression] and len(page_model[-1].classes_) == 2
+        if not (direct and page_model[0].with_mean and page_model[0].with_std):
+            with single_thread():
+                return float(page_model.predict_proba(page)[0, 1])
+        # What predict_proba computes for a scaled binary logistic regression, without its input
+        # checks (a third of a millisecond a page); the same operations in the same order.
+        scaler, regression = page_model[0], page_model[-1]
+        scaled = (np.asarray(page, dtype=np.float64) - scaler.mean_) / scaler.scale_
+        decision = scaled @ regression.coef_.T + regression.intercept_
+        return float(expit(decision.ravel()[0]))
 
     @property
     def reads_dom(self) -> bool:

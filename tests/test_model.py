@@ -271,3 +271,13 @@ def test_an_article_threshold_that_is_not_a_probability_is_refused(model_copy: P
     _edit_manifest(model_copy, lambda manifest: manifest.update(article_threshold=value))
     with pytest.raises(ModelError, match="article_threshold"):
         load(model_copy)
+
+
+@pytest.mark.parametrize("html", [False, True], ids=["text model", "HTML model"])
+def test_article_probability_is_the_page_models_predict_proba(html: bool) -> None:
+    loaded = load(default_model_path(html=html))
+    page_model = loaded.estimators["page"]
+    rng = np.random.default_rng(3)
+    for row in rng.normal(scale=3.0, size=(20, page_model.n_features_in_)):
+        expected = page_model.predict_proba(row[None, :])[0, 1]
+        assert loaded.article_probability(row[None, :]) == expected
