@@ -331,8 +331,8 @@ def _walk(
                 if track is not None:
                     contexts.append(None)
                 continue
-            if track is not None:
-                contexts.append(track(el, contexts[-1]))
+            if track is not None:  # an empty leaf owns no text and has no children: no context
+                contexts.append(track(el, contexts[-1]) if el.text or len(el) else contexts[-1])
             if tag in _BLOCK_TAGS:
                 emit(_BREAK)
                 if tag in _PRE_TAGS:
