@@ -98,18 +98,27 @@ class Model:
     def article_probability(self, page: np.ndarray) -> float:
         """The page model's probability that a page is an article (``page``: one row of
         declutter.pagetype.page_features)."""
-        page_model = self.estimators["page"]
-        steps = [type(step) for _, step in page_model.steps]
-        direct = steps == [StandardScaler, LogisticRegression] and len(page_model[-1].classes_) == 2
-        if not (direct and page_model[0].with_mean and page_model[0].with_std):
+        if self._scaled_regression is None:
             with single_thread():
-                return float(page_model.predict_proba(page)[0, 1])
+                return float(self.estimators["page"].predict_proba(page)[0, 1])
         # What predict_proba computes for a scaled binary logistic regression, without its input
         # checks (a third of a millisecond a page); the same operations in the same order.
-        scaler, regression = page_model[0], page_model[-1]
+        scaler, regression = self._scaled_regression
         scaled = (np.asarray(page, dtype=np.float64) - scaler.mean_) / scaler.scale_
         decision = scaled @ regression.coef_.T + regression.intercept_
         return float(expit(decision.ravel()[0]))
+
+    @functools.cached_property
+    def _scaled_regression(self) -> tuple[StandardScaler, LogisticRegression] | None:
+        """The page model's scaler and binary logistic regression, when that is all it is (None:
+        another page model, which predict_proba runs)."""
+        page_model = self.estimators["page"]
+        if [type(step) for _, step in page_model.steps] != [StandardScaler, LogisticRegression]:
+            return None
+        scaler, regression = page_model[0], page_model[-1]
+        if len(regression.classes_) != 2 or not (scaler.with_mean and scaler.with_std):
+            return None
+        return scaler, regression
 
     @property
     def reads_dom(self) -> bool:
