@@ -192,17 +192,12 @@ def test_text_dumps_keep_their_lines_verbatim(cleaner: Declutter, lines: list[st
 
 
 @PROPERTY
-@given(raw=st.text(max_size=3000))
-def test_any_text_is_judged_or_refused_with_a_documented_error(cleaner: Declutter, raw: str) -> None:
-    doc = _run(cleaner, raw)
-    if doc is not None:
-        _check(doc)
-
-
-@PROPERTY
-@given(raw=st.binary(max_size=3000))
-def test_any_bytes_are_judged_or_refused_with_a_documented_error(cleaner: Declutter, raw: bytes) -> None:
-    doc = _run(cleaner, raw)
+@pytest.mark.parametrize("kind", [st.text(max_size=3000), st.binary(max_size=3000)], ids=["text", "bytes"])
+@given(data=st.data())
+def test_any_input_is_judged_or_refused_with_a_documented_error(
+    cleaner: Declutter, kind: st.SearchStrategy[str | bytes], data: st.DataObject
+) -> None:
+    doc = _run(cleaner, data.draw(kind, label="raw"))
     if doc is not None:
         _check(doc)
 
