@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from scipy.sparse import csr_matrix
 
-from declutter.features import OWN_NAMES, feature_names, featurize, own_features
+from declutter.features import (
+    OWN_NAMES,
+    TEXT_HASH_FEATURES,
+    feature_names,
+    featurize,
+    own_features,
+    text_inputs,
+    text_terms,
+    text_vectorizer,
+)
 from declutter.segmenter import Block, segment
 
 
@@ -54,3 +65,31 @@ def test_duplicates_are_counted() -> None:
     matrix = featurize(blocks, lines, np.zeros(3))
     column = feature_names().index("ctx_dup_before")
     assert list(matrix[:, column]) == [0.0, 0.0, 1.0]
+
+
+TERM_TEXTS = [
+    "Advertisement",
+    "The Quick brown fox; the quick BROWN fox again.",
+    "বাংলা ভাষায় একটি বাক্য, আর একটি।",
+    "中文的句子没有空格。第二句。",
+    "Straße café naïve ÉCOLE 42 x_y",
+    "---",  # no word: an empty row
+    "word " * 120,  # longer than TEXT_PREFIX: only the prefix is read
+]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_text_terms_equal_the_vectorizer(order: int) -> None:
+    """The fast term rows are the stock HashingVectorizer's, value for value."""
+    blocks = [Block(i, i + 1, text) for i, text in enumerate(TERM_TEXTS[::order])]
+    fast = text_terms(blocks)
+    stock = csr_matrix(text_vectorizer().transform(text_inputs(blocks)))
+    assert fast.shape == stock.shape
+    assert np.array_equal(fast.indptr, stock.indptr)
+    assert np.array_equal(fast.indices, stock.indices)
+    assert np.array_equal(fast.data, stock.data)
+    assert fast[TERM_TEXTS[::order].index("---")].nnz == 0
+
+
+def test_text_terms_of_no_blocks() -> None:
+    assert text_terms([]).shape == (0, TEXT_HASH_FEATURES)
