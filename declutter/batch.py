@@ -9,17 +9,20 @@ engine writes the same bytes. Each process loads the models once (``cleaner_for`
 from __future__ import annotations
 
 import functools
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePath
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from declutter.document import Document
 from declutter.errors import DocumentTimeout
-from declutter.pipeline import Declutter
 from declutter.settings import Settings
 from declutter.sources import Failure, Page
+
+if TYPE_CHECKING:  # the pipeline (scikit-learn and the models' code) loads where pages are cleaned
+    from declutter.pipeline import Declutter
 
 # Default per-document time limit of a batch (--timeout), in seconds: the slowest dev page takes
 # well under one second; ten catches pathological pages without cutting real ones.
@@ -115,6 +118,8 @@ class Sink(Protocol):
 @functools.lru_cache(maxsize=4)
 def cleaner_for(job: Job) -> Declutter:
     """The job's cleaner, loaded once per process."""
+    from declutter.pipeline import Declutter
+
     return Declutter(job.settings, job.model_path, job.html_model_path, job.trust_model)
 
 
@@ -173,35 +178,91 @@ def cleaned(page: Page, doc: Document, lines: bool = False) -> Cleaned:
     )
 
 
-Engine = Callable[[Job, Iterable[list[Page | Failure]]], Iterator[list[Outcome]]]
+def load_models(job: Job) -> int:
+    """Load the job's models in this process (once; see ``cleaner_for``) and return its pid."""
+    cleaner_for(job)
+    return os.getpid()
 
 
-def run_here(job: Job, chunks: Iterable[list[Page | Failure]]) -> Iterator[list[Outcome]]:
-    """Clean chunks in this process, in order."""
-    for chunk in chunks:
-        yield clean_chunk(job, chunk)
+class Engine(Protocol):
+    """Where chunks are cleaned: this process, joblib workers or a Dask cluster."""
+
+    def prepare(self, job: Job) -> None:
+        """Load the job's models where the work will run: a bad model fails here, before any page."""
+
+    def __call__(self, job: Job, chunks: Iterable[list[Page | Failure]]) -> Iterator[list[Outcome]]:
+        """Clean the chunks, yielding each one's outcomes in order."""
 
 
-def run_joblib(jobs: int) -> Engine:
-    """An engine that cleans chunks in ``jobs`` joblib worker processes, yielding them in order."""
-    from joblib import Parallel, delayed
+class Here:
+    """Cleans chunks in this process, in order."""
 
-    def run(job: Job, chunks: Iterable[list[Page | Failure]]) -> Iterator[list[Outcome]]:
-        parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch=f"{CHUNKS_PER_WORKER}*n_jobs")
+    def prepare(self, job: Job) -> None:
+        """Load the models in this process."""
+        load_models(job)
+
+    def __call__(self, job: Job, chunks: Iterable[list[Page | Failure]]) -> Iterator[list[Outcome]]:
+        """Clean the chunks one after the other."""
+        for chunk in chunks:
+            yield clean_chunk(job, chunk)
+
+
+run_here = Here()
+
+
+class JoblibWorkers:
+    """Cleans chunks in ``jobs`` joblib (loky) worker processes, yielding them in order. The
+    workers are started once and reused by every call in this process."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+
+    def prepare(self, job: Job) -> None:
+        """Start the workers and have each load the models (with as many loading tasks as
+        workers; a worker that got none loads them with its first chunk)."""
+        from joblib import Parallel, delayed, effective_n_jobs
+
+        workers = effective_n_jobs(self.jobs)
+        Parallel(n_jobs=self.jobs)(delayed(load_models)(job) for _ in range(workers))
+
+    def __call__(self, job: Job, chunks: Iterable[list[Page | Failure]]) -> Iterator[list[Outcome]]:
+        """Clean the chunks in the workers, at most ``CHUNKS_PER_WORKER`` per worker in flight."""
+        from joblib import Parallel, delayed
+
+        parallel = Parallel(
+            n_jobs=self.jobs, return_as="generator", pre_dispatch=f"{CHUNKS_PER_WORKER}*n_jobs"
+        )
         yield from parallel(delayed(clean_chunk)(job, chunk) for chunk in chunks)
 
-    return run
+
+def run_joblib(jobs: int) -> JoblibWorkers:
+    """An engine that cleans chunks in ``jobs`` joblib worker processes."""
+    return JoblibWorkers(jobs)
 
 
-def run_dask(address: str) -> Engine:
-    """An engine that cleans chunks on the Dask cluster at ``address``, yielding them in order."""
-    try:
+class DaskCluster:
+    """Cleans chunks on the Dask cluster at ``address``, yielding them in order."""
+
+    def __init__(self, address: str) -> None:
+        try:
+            import distributed  # noqa: F401
+        except ImportError as error:
+            raise ImportError("--scheduler needs Dask: pip install 'declutter[dask]'") from error
+        self.address = address
+
+    def prepare(self, job: Job) -> None:
+        """Have every worker of the cluster load the models (a worker that joins later loads
+        them with its first chunk)."""
         from distributed import Client
-    except ImportError as error:
-        raise ImportError("--scheduler needs Dask: pip install 'declutter[dask]'") from error
 
-    def run(job: Job, chunks: Iterable[list[Page | Failure]]) -> Iterator[list[Outcome]]:
-        with Client(address, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        with Client(self.address, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+            client.run(load_models, job)
+
+    def __call__(self, job: Job, chunks: Iterable[list[Page | Failure]]) -> Iterator[list[Outcome]]:
+        """Submit the chunks, at most ``CHUNKS_PER_WORKER`` per worker in flight."""
+        from distributed import Client
+
+        with Client(self.address, set_as_default=False) as client:  # type: ignore[no-untyped-call]
             window = CHUNKS_PER_WORKER * max(1, len(client.scheduler_info(n_workers=-1)["workers"]))
             pending: deque[Any] = deque()
             for chunk in chunks:
@@ -211,7 +272,10 @@ def run_dask(address: str) -> Engine:
             while pending:
                 yield pending.popleft().result()
 
-    return run
+
+def run_dask(address: str) -> DaskCluster:
+    """An engine that cleans chunks on the Dask cluster at ``address``."""
+    return DaskCluster(address)
 
 
 _END = object()

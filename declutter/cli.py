@@ -11,14 +11,16 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from declutter import batch, limits, outputs, sources
-from declutter.batch import Job, cleaner_for
+from declutter.batch import Job
 from declutter.errors import DeclutterError, LabelError
-from declutter.pipeline import Declutter
 from declutter.ruleset import RulesError, RuleSet
 from declutter.settings import INPUT_KINDS, Settings
+
+if TYPE_CHECKING:
+    from declutter.pipeline import Declutter
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -256,7 +258,8 @@ def _clean(args: argparse.Namespace) -> int:
         max_lines=args.max_lines,
     )
     job = Job(settings, args.model, args.html_model, args.trust_model, args.lines, args.encoding)
-    cleaner_for(job)  # load and verify the models here: a bad model fails before any work
+    engine = _engine(args)
+    engine.prepare(job)  # load and verify the models where they run: a bad model fails before any work
     fields = _fields(args)
     sink = _sink(args, inputs, job, fields)
     items = sources.read_all(inputs, fields, args.max_bytes)
@@ -268,9 +271,7 @@ def _clean(args: argparse.Namespace) -> int:
             if isinstance(outcome, sources.Failure):
                 _report_failure(outcome, bar)
 
-        totals = batch.run_batch(
-            items, job, sink, _engine(args), args.shard_size, args.chunk_size, observe=observe
-        )
+        totals = batch.run_batch(items, job, sink, engine, args.shard_size, args.chunk_size, observe=observe)
     report = sink.finish()
     if not args.quiet:
         _summarise(totals, time.perf_counter() - started, report)
@@ -436,6 +437,8 @@ def _label(args: argparse.Namespace) -> int:
         _log(f"declutter: error: {problem}")
         return EXIT_USAGE
     settings = Settings(input=args.input, metadata=False, timeout=batch.DEFAULT_TIMEOUT)
+    from declutter.pipeline import Declutter
+
     cleaner = Declutter(settings, args.model, args.html_model, args.trust_model)
     failed = written = 0
     for item in sources.read_all(inputs):
@@ -510,6 +513,8 @@ def _eval(args: argparse.Namespace) -> int:
         input=args.input,
         metadata=False,
     )
+    from declutter.pipeline import Declutter
+
     cleaner = Declutter(settings, args.model, args.html_model, args.trust_model)
     line_systems: dict[str, LineSystem] = {}
     text_systems: dict[str, TextSystem] = {}

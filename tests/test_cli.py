@@ -19,6 +19,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from declutter.cli import main
+from declutter.model import MODEL_FILE, default_model_path, manifest_path
 
 
 @pytest.fixture()
@@ -305,6 +306,44 @@ def test_dask_local_cluster_writes_the_same_bytes_as_one_process(tmp_path: Path)
     assert names == ["part-00000.jsonl.gz", "part-00001.jsonl.gz", "part-00002.jsonl.gz"]
     for name in [*names, "errors.jsonl"]:
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_corrupt_model_fails_before_any_output(
+    tmp_path: Path, jobs: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The models load where the pages are cleaned (this process or each worker); a model that
+    does not verify stops the run there, naming the file, before a page is read or written."""
+    model = tmp_path / MODEL_FILE
+    shutil.copy(default_model_path(), model)
+    shutil.copy(manifest_path(default_model_path()), manifest_path(model))
+    data = bytearray(model.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    model.write_bytes(bytes(data))
+    _many_pages(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    command = ["clean", str(tmp_path / "in"), "-o", str(out), "--model", str(model), "-j", jobs]
+    assert main(command) == 1
+    err = capsys.readouterr().err
+    assert "sha256" in err and str(model) in err
+    assert not list(out.rglob("*.txt"))
+
+
+def test_the_main_process_of_a_parallel_run_does_not_load_the_pipeline(tmp_path: Path) -> None:
+    """With -j 2 the workers clean the pages: the main process only reads and writes, and never
+    imports scikit-learn (a second of start-up, and the models' memory, saved)."""
+    _many_pages(tmp_path / "in", 4)
+    command = ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "2", "-q"]
+    script = (
+        "import sys\n"
+        "from declutter.cli import main\n"
+        f"code = main({command!r})\n"
+        "assert 'sklearn' not in sys.modules and 'declutter.pipeline' not in sys.modules, 'pipeline loaded'\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "out").rglob("*.txt"))) == 4
 
 
 def test_a_run_killed_with_sigkill_resumes_to_exactly_once(tmp_path: Path) -> None:
