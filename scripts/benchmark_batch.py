@@ -8,14 +8,15 @@ Throughput: N distinct corpus pages (default 1000 from the train split) are writ
 a real ``declutter clean`` process; its docs/s is taken from its summary, whose clock starts once
 the models are loaded where the pages are cleaned (in the process itself with 1 worker, in each
 worker with 2), and its wall time, start-up and shut-down included, is reported beside it with the
-ratios of wall times. trafilatura.extract runs in this
+ratios of wall times. Each configuration runs ``--rounds`` times, the rounds interleaved; the
+medians are reported, with every run. trafilatura.extract runs in this
 process over the same HTML, before and after declutter's runs; its rate is the mean of the two.
 
 Memory (``--rss N``): N documents (corpus pages cycled, alternately dump and HTML) in one
 ``declutter clean -j 2`` run; the resident memory of the process and its workers is sampled every
 half second and reported at points through the run, with the peak.
 
-    python scripts/benchmark_batch.py --corpus ../shared/corpus [--pages 1000] [--rss 20000]
+    python scripts/benchmark_batch.py --corpus ../shared/corpus [--pages 1000] [--rounds 3] [--rss 20000]
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import itertools
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -68,7 +70,16 @@ def _trafilatura_rate(pages: list[str]) -> float:
     return len(pages) / (time.perf_counter() - started)
 
 
-def throughput(corpus: Path, split: str, count: int, scratch: Path) -> dict[str, object]:
+def _median_run(runs: list[dict[str, float]]) -> dict[str, object]:
+    """The median docs/s and wall time of a configuration's runs, and every run's."""
+    return {
+        "docs_per_s": statistics.median(r["docs_per_s"] for r in runs),
+        "wall_s": statistics.median(r["wall_s"] for r in runs),
+        "runs": runs,
+    }
+
+
+def throughput(corpus: Path, split: str, count: int, scratch: Path, n_rounds: int) -> dict[str, object]:
     """docs/s of declutter (text, HTML; 1 and 2 workers) and of trafilatura on the same pages."""
     records = [r for r in iter_records(corpus, (split,)) if r.dump and r.html][:count]
     _write_jsonl(scratch / "text.jsonl.gz", [{"id": r.id, "text": r.dump} for r in records])
@@ -76,14 +87,18 @@ def throughput(corpus: Path, split: str, count: int, scratch: Path) -> dict[str,
     pages = [r.html for r in records]
     trafilatura.extract(pages[0])  # warm-up
     before = _trafilatura_rate(pages)
-    runs = {
-        f"{kind}_j{jobs}": _declutter(scratch / f"{kind}.jsonl.gz", scratch / f"out-{kind}-{jobs}", jobs)
-        for kind in ("text", "html")
-        for jobs in (1, 2)
-    }
+    rounds: dict[str, list[dict[str, float]]] = {}
+    for _ in range(n_rounds):  # interleaved, so that machine noise hits every configuration alike
+        for kind in ("text", "html"):
+            for jobs in (1, 2):
+                out = scratch / f"out-{kind}-{jobs}"
+                run = _declutter(scratch / f"{kind}.jsonl.gz", out, jobs)
+                rounds.setdefault(f"{kind}_j{jobs}", []).append(run)
     after = _trafilatura_rate(pages)
     theirs = (before + after) / 2
-    rate = {name: run["docs_per_s"] for name, run in runs.items()}
+    runs = {name: _median_run(done) for name, done in rounds.items()}
+    rate = {name: statistics.median(r["docs_per_s"] for r in done) for name, done in rounds.items()}
+    wall = {name: statistics.median(r["wall_s"] for r in done) for name, done in rounds.items()}
     return {
         "pages": len(records),
         "split": split,
@@ -95,8 +110,8 @@ def throughput(corpus: Path, split: str, count: int, scratch: Path) -> dict[str,
         "html_j1_vs_trafilatura": round(rate["html_j1"] / theirs, 2),
         "text_j2_vs_j1": round(rate["text_j2"] / rate["text_j1"], 2),
         "html_j2_vs_j1": round(rate["html_j2"] / rate["html_j1"], 2),
-        "text_j2_vs_j1_wall": round(runs["text_j1"]["wall_s"] / runs["text_j2"]["wall_s"], 2),
-        "html_j2_vs_j1_wall": round(runs["html_j1"]["wall_s"] / runs["html_j2"]["wall_s"], 2),
+        "text_j2_vs_j1_wall": round(wall["text_j1"] / wall["text_j2"], 2),
+        "html_j2_vs_j1_wall": round(wall["html_j1"] / wall["html_j2"], 2),
     }
 
 
@@ -172,13 +187,16 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--split", default="train")
     parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each declutter configuration (median)")
     parser.add_argument("--rss", type=int, default=0, help="also measure memory over this many documents")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     corpus = args.corpus or default_corpus_dir()
     with tempfile.TemporaryDirectory(prefix="declutter-bench-") as folder:
         scratch = Path(folder)
-        result: dict[str, object] = {"throughput": throughput(corpus, args.split, args.pages, scratch)}
+        result: dict[str, object] = {
+            "throughput": throughput(corpus, args.split, args.pages, scratch, args.rounds)
+        }
         print(json.dumps(result, indent=2), flush=True)
         if args.rss:
             result["memory"] = memory(corpus, args.rss, scratch)
