@@ -26,7 +26,7 @@ PROPERTY = settings(
 )
 
 # Lines without line breaks (only CR and LF break lines); any other character may appear.
-LINE_CHARS = st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",))
+LINE_CHARS = st.characters(exclude_characters="\r\n", exclude_categories=["Cs"])
 WORDS = st.sampled_from(
     [
         "the",
@@ -129,7 +129,7 @@ ATTRIBUTES = st.sampled_from(
         ' role="navigation"',
     ]
 )
-TEXT_NODE = st.one_of(PROSE, st.text(st.characters(blacklist_categories=("Cs",)), max_size=60))
+TEXT_NODE = st.one_of(PROSE, st.text(st.characters(exclude_categories=["Cs"]), max_size=60))
 
 
 def _element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
