@@ -9,7 +9,6 @@ engine writes the same bytes. Each process loads the models once (``cleaner_for`
 from __future__ import annotations
 
 import functools
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
@@ -178,10 +177,9 @@ def cleaned(page: Page, doc: Document, lines: bool = False) -> Cleaned:
     )
 
 
-def load_models(job: Job) -> int:
-    """Load the job's models in this process (once; see ``cleaner_for``) and return its pid."""
+def load_models(job: Job) -> None:
+    """Load the job's models in this process (once; see ``cleaner_for``)."""
     cleaner_for(job)
-    return os.getpid()
 
 
 class Engine(Protocol):
@@ -207,9 +205,6 @@ class Here:
             yield clean_chunk(job, chunk)
 
 
-run_here = Here()
-
-
 class JoblibWorkers:
     """Cleans chunks in ``jobs`` joblib (loky) worker processes, yielding them in order. The
     workers are started once and reused by every call in this process."""
@@ -233,11 +228,6 @@ class JoblibWorkers:
             n_jobs=self.jobs, return_as="generator", pre_dispatch=f"{CHUNKS_PER_WORKER}*n_jobs"
         )
         yield from parallel(delayed(clean_chunk)(job, chunk) for chunk in chunks)
-
-
-def run_joblib(jobs: int) -> JoblibWorkers:
-    """An engine that cleans chunks in ``jobs`` joblib worker processes."""
-    return JoblibWorkers(jobs)
 
 
 class DaskCluster:
@@ -273,11 +263,6 @@ class DaskCluster:
                 yield pending.popleft().result()
 
 
-def run_dask(address: str) -> DaskCluster:
-    """An engine that cleans chunks on the Dask cluster at ``address``."""
-    return DaskCluster(address)
-
-
 _END = object()
 
 
@@ -306,13 +291,15 @@ def run_batch(
     items: Iterable[Page | Failure],
     job: Job,
     sink: Sink,
-    engine: Engine = run_here,
+    engine: Engine | None = None,
     shard_size: int = DEFAULT_SHARD_SIZE,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     observe: Callable[[Outcome], None] | None = None,
 ) -> Totals:
     """Clean every item into ``sink`` shard by shard, skipping the shards it has finished before;
-    ``observe`` sees each outcome as it comes back. Returns the counts (finished shards included)."""
+    ``engine``: where (default: this process); ``observe`` sees each outcome as it comes back.
+    Returns the counts (finished shards included)."""
+    engine = engine or Here()
     totals = Totals()
     tags: deque[tuple[int, bool]] = deque()  # (shard, ends it) of each chunk sent, in order
 

@@ -359,10 +359,10 @@ def _fields(args: argparse.Namespace) -> sources.Fields:
 
 def _engine(args: argparse.Namespace) -> batch.Engine:
     if args.scheduler:
-        return batch.run_dask(args.scheduler)
+        return batch.DaskCluster(args.scheduler)
     if args.jobs != 1:
-        return batch.run_joblib(args.jobs)
-    return batch.run_here
+        return batch.JoblibWorkers(args.jobs)
+    return batch.Here()
 
 
 def _report_failure(failure: sources.Failure, bar: Any) -> None:
@@ -430,6 +430,7 @@ def _train_on_fixtures(args: argparse.Namespace) -> int:
 
 
 def _label(args: argparse.Namespace) -> int:
+    from declutter.pipeline import Declutter
 
     inputs = sources.expand(args.paths, args.glob)
     problem = _output_conflict(inputs, args.output) or _drafts_in_the_way(inputs, args.output, args.overwrite)
@@ -437,8 +438,6 @@ def _label(args: argparse.Namespace) -> int:
         _log(f"declutter: error: {problem}")
         return EXIT_USAGE
     settings = Settings(input=args.input, metadata=False, timeout=batch.DEFAULT_TIMEOUT)
-    from declutter.pipeline import Declutter
-
     cleaner = Declutter(settings, args.model, args.html_model, args.trust_model)
     failed = written = 0
     for item in sources.read_all(inputs):
@@ -504,6 +503,7 @@ def _eval(args: argparse.Namespace) -> int:
         to_json,
         trafilatura_html,
     )
+    from declutter.pipeline import Declutter
     from declutter.renderers import renderer
 
     settings = Settings(
@@ -513,8 +513,6 @@ def _eval(args: argparse.Namespace) -> int:
         input=args.input,
         metadata=False,
     )
-    from declutter.pipeline import Declutter
-
     cleaner = Declutter(settings, args.model, args.html_model, args.trust_model)
     line_systems: dict[str, LineSystem] = {}
     text_systems: dict[str, TextSystem] = {}

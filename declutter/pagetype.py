@@ -4,7 +4,7 @@ Home pages, section indexes, shop collections, search results and error pages ha
 their kept text is many short teasers, or little at all, and no long run of prose. The features
 below describe a page by what the line classifier made of it (how much it kept, in how many runs,
 how sure it was, how much of it is prose); a small stock sklearn classifier in the model file turns
-them into the probability that the page is an article (see ``declutter.training.fit_page_model``).
+them into the probability that the page is an article (see ``declutter.page_training``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 from declutter.document import Verdict
 from declutter.dom import dom_feature_names
 from declutter.features import PROSE_MIN_WORDS, TERMINAL_RE, word_count
+from declutter.labels import Label
 from declutter.metadata import MARKUP_UNKNOWN
 from declutter.rules import is_date_line
 from declutter.segmenter import Block
@@ -151,8 +152,8 @@ def page_features(
         math.log1p(len(runs)),
         float(words[content].mean()) if content.any() else 0.0,
         teasers / kept,
-        float(any(v.label.value == "title" for v in verdicts)),
-        float(sum(v.label.value == "meta" for v in verdicts)),
+        float(any(v.label is Label.TITLE for v in verdicts)),
+        float(sum(v.label is Label.META for v in verdicts)),
         sum(1 for t in texts if PRICE_RE.search(t)) / n,
         sum(1 for t in texts if is_date_line(t)) / n,
         math.log1p(float(chars.max()) if len(chars) else 0.0),

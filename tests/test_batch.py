@@ -12,14 +12,14 @@ from conftest import CUT_SHORT_S, SEEDS, SLOW_DUMP, load_fixture, with_settings
 from declutter import Declutter
 from declutter.batch import (
     Cleaned,
+    Here,
     Job,
+    JoblibWorkers,
     Outcome,
     Totals,
     clean_chunk,
     clean_page,
     run_batch,
-    run_here,
-    run_joblib,
     shard_chunks,
 )
 from declutter.sources import Failure, Page
@@ -113,16 +113,16 @@ class _Collect:
 def test_run_batch_skips_finished_shards_and_counts_them() -> None:
     pages = [_page(n) for n in range(5)]
     sink = _Collect({0: Totals(documents=2, written=2, lines_total=10, lines_kept=4)})
-    totals = run_batch(pages, Job(), sink, run_here, shard_size=2, chunk_size=1)
+    totals = run_batch(pages, Job(), sink, Here(), shard_size=2, chunk_size=1)
     assert sink.written == [(1, ["page-2"]), (1, ["page-3"]), (2, ["page-4"])]
     assert sink.committed == [1, 2]
     assert (totals.documents, totals.written, totals.resumed, totals.failed) == (5, 5, 2, 0)
 
 
 def test_joblib_workers_give_the_same_outcomes_in_the_same_order() -> None:
-    pages = [_page(n) for n in range(6)]
-    here = [o for chunk in run_here(Job(), [pages[:3], pages[3:]]) for o in chunk]
-    there = [o for chunk in run_joblib(2)(Job(), [pages[:2], pages[2:4], pages[4:]]) for o in chunk]
+    pages: list[Page | Failure] = [_page(n) for n in range(6)]
+    here = [o for chunk in Here()(Job(), [pages[:3], pages[3:]]) for o in chunk]
+    there = [o for chunk in JoblibWorkers(2)(Job(), [pages[:2], pages[2:4], pages[4:]]) for o in chunk]
     assert [o.record for o in here if isinstance(o, Cleaned)] == [
         o.record for o in there if isinstance(o, Cleaned)
     ]
