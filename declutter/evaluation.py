@@ -121,9 +121,14 @@ def evaluate(
 
 def _add_lines(tally: Tally, record: Record, lines: list[str], gold: list[bool], kept: list[bool]) -> None:
     """Record a line system's verdicts on a page: its kept text, and (gold, kept) per non-blank line."""
-    text = "\n".join(ln.strip() for ln, k in zip(lines, kept, strict=True) if k)
+    text = kept_text(lines, kept)
     pairs = [(g, k) for g, k, ln in zip(gold, kept, lines, strict=True) if ln.strip()]
     tally.add(record.dataset, record.gold, text, pairs)
+
+
+def kept_text(lines: list[str], kept: list[bool]) -> str:
+    """The text a line system keeps of a page, as it is scored: its kept lines, trimmed."""
+    return "\n".join(ln.strip() for ln, k in zip(lines, kept, strict=True) if k)
 
 
 def labelled_record(page: LabelledPage, dataset: str) -> Record:

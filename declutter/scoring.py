@@ -53,6 +53,12 @@ def _recall(tp: float, fp: float, fn: float) -> float:
     return tp / (tp + fn)
 
 
+def page_precision_recall(gold: str, predicted: str) -> tuple[float, float]:
+    """One page's benchmark token precision and recall."""
+    counts = page_counts(gold, predicted)
+    return _precision(*counts), _recall(*counts)
+
+
 @dataclass(frozen=True)
 class Score:
     """Precision, recall and F1 over a set of pages (or lines)."""
@@ -74,9 +80,9 @@ def token_score(pairs: Iterable[tuple[str, str]]) -> Score:
     precisions: list[float] = []
     recalls: list[float] = []
     for gold, predicted in pairs:
-        counts = page_counts(gold, predicted)
-        precisions.append(_precision(*counts))
-        recalls.append(_recall(*counts))
+        precision, recall = page_precision_recall(gold, predicted)
+        precisions.append(precision)
+        recalls.append(recall)
     n = len(precisions)
     if not n:
         return Score(0.0, 0.0, 0.0, 0)

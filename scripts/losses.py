@@ -14,19 +14,20 @@ pages. It also scores the split once more without the page fallback cut-off
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from declutter import Declutter, Document, Settings, pipeline
 from declutter.corpus import Record, default_corpus_dir, iter_records
-from declutter.evaluation import line_labels
-from declutter.scoring import Score, page_counts, token_score
+from declutter.evaluation import kept_text, line_labels
+from declutter.scoring import Score, page_precision_recall, token_score
 from declutter.segmenter import split_lines
 
 
@@ -42,14 +43,28 @@ def _run(cleaner: Declutter, record: Record, html: bool) -> tuple[Document, list
     return cleaner.run("".join(line + "\n" for line in lines)), lines
 
 
-def _kept_text(doc: Document, html: bool) -> str:
+def _kept_text(doc: Document, lines: list[str], html: bool) -> str:
+    """What ``declutter eval`` scores: the document's text from HTML, the kept dump lines from text."""
     if html:
         return doc.text
-    return "\n".join(line.text.strip() for line in doc.lines if line.label.is_content)
+    return kept_text(lines, [line.label.is_content for line in doc.lines])
 
 
-def _f1(tp: float, fp: float, fn: float) -> float:
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+class Cutoff(Protocol):
+    """A page cut-off function, shaped like ``pipeline.page_cutoff``."""
+
+    def __call__(self, probabilities: np.ndarray, prose_chars: np.ndarray, threshold: float) -> float: ...
+
+
+@contextlib.contextmanager
+def _page_cutoff(replace: Callable[[Cutoff], Cutoff]) -> Iterator[None]:
+    """Run with ``pipeline.page_cutoff`` replaced by ``replace(the original)``."""
+    original = pipeline.page_cutoff
+    pipeline.page_cutoff = replace(original)
+    try:
+        yield
+    finally:
+        pipeline.page_cutoff = original
 
 
 def _attribute(doc: Document, gold: list[bool], fp: dict[str, float], fn: dict[str, float]) -> None:
@@ -73,34 +88,32 @@ def analyse(corpus: Path, split: str, html: bool, worst: int) -> dict[str, Any]:
     pages: list[dict[str, Any]] = []
     pairs: list[tuple[str, str]] = []
     fired: list[bool] = []
-    original = pipeline.page_cutoff
 
-    def watched(probabilities: np.ndarray, prose_chars: np.ndarray, threshold: float) -> float:
-        cutoff = original(probabilities, prose_chars, threshold)
-        fired.append(cutoff != threshold)
+    def watched(original: Cutoff) -> Cutoff:
+        def cutoff(probabilities: np.ndarray, prose_chars: np.ndarray, threshold: float) -> float:
+            value = original(probabilities, prose_chars, threshold)
+            fired.append(value != threshold)
+            return value
+
         return cutoff
 
-    pipeline.page_cutoff = watched
-    try:
+    with _page_cutoff(watched):
         for record in _pages(corpus, split):
             fired.clear()
             doc, lines = _run(cleaner, record, html)
-            text = _kept_text(doc, html)
+            text = _kept_text(doc, lines, html)
             pairs.append((record.gold, text))
             _attribute(doc, line_labels(record, lines), fp, fn)
-            tp, fpc, fnc = page_counts(record.gold, text)
             pages.append(
                 {
                     "id": record.id,
                     "host": record.host,
                     "lines": len(lines),
-                    "f1": _f1(tp, fpc, fnc),
+                    "f1": Score.of(*page_precision_recall(record.gold, text), 1).f1,
                     "fallback": any(fired),
                     "article_probability": doc.article_probability,
                 }
             )
-    finally:
-        pipeline.page_cutoff = original
     n = max(1, len(pages))
     fallback = [p["article_probability"] for p in pages if p["fallback"]]
     return {
@@ -124,18 +137,12 @@ def _by_share(shares: dict[str, float], pages: int) -> dict[str, float]:
 
 def _without_fallback(cleaner: Declutter, corpus: Path, split: str, html: bool) -> Score:
     """The split's token score with the page fallback cut-off switched off."""
-    original = pipeline.page_cutoff
 
-    def fixed(probabilities: np.ndarray, prose_chars: np.ndarray, threshold: float) -> float:
-        return threshold
+    def fixed(original: Cutoff) -> Cutoff:
+        return lambda probabilities, prose_chars, threshold: threshold
 
-    pipeline.page_cutoff = fixed
-    try:
-        return token_score(
-            (r.gold, _kept_text(_run(cleaner, r, html)[0], html)) for r in _pages(corpus, split)
-        )
-    finally:
-        pipeline.page_cutoff = original
+    with _page_cutoff(fixed):
+        return token_score((r.gold, _kept_text(*_run(cleaner, r, html), html)) for r in _pages(corpus, split))
 
 
 def main() -> int:
