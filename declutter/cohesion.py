@@ -1,11 +1,12 @@
 """Lexical cohesion: how much of its vocabulary a block shares with the likely article around it.
 
 An article's paragraphs keep returning to the same names and terms; the teasers of a "related
-stories" list, a sports ticker or a list of other firms' articles each speak of something else. The
-smoother reads, for every block, its similarity to the page's likely content (the blocks weighted by
-their first-stage probability), to the page as a whole, and to its nearest neighbours. Terms are the
-text model's hashed word 1-2-grams (no stopword list: any script), weighted by their rarity on the
-page itself, so words every block shares count for little.
+stories" list, a sports ticker or a list of other firms' articles each speak of something else. A
+text model's smoother reads, for every block, its similarity to the page's likely content (the
+blocks weighted by their first-stage probability), to the page as a whole, and to its nearest
+neighbours (an HTML model's smoother reads the markup's groups instead). Terms are the text
+model's hashed word 1-2-grams (no stopword list: any script), weighted by their rarity on the page
+itself, so words every block shares count for little.
 """
 
 from __future__ import annotations

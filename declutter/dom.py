@@ -25,7 +25,8 @@ from declutter.render import BLOCK_LEVEL_TAGS, parse_html, render_tracked, visib
 from declutter.segmenter import Block, split_lines
 
 # Bumped whenever these features change: an HTML model records the version it was trained with.
-DOM_FEATURE_VERSION = 3
+# 4: the HTML smoother reads the blocks' groups without the text model's lexical cohesion.
+DOM_FEATURE_VERSION = 4
 
 # Tag flags: set on an element of one of these tags and inherited by everything inside it.
 TAG_FLAGS: dict[str, tuple[str, ...]] = {

@@ -34,7 +34,7 @@ from declutter.features import FEATURE_VERSION, feature_names, featurize_page, t
 from declutter.labels import Label
 from declutter.pagetype import HTML_PAGE_FEATURE_NAMES, PAGE_FEATURE_NAMES, PAGE_FEATURE_VERSION
 from declutter.segmenter import Block
-from declutter.smoother import N_CONTEXT, N_GROUP_CONTEXT, block_words, refining_features, smoothing_features
+from declutter.smoother import block_words, context_width, refining_features, smoothing_features
 
 MODEL_FILE = "declutter.joblib"
 # The HTML model: the same estimators but the refiner, trained on declutter's rendering of the
@@ -158,20 +158,18 @@ class Model:
         self, features: np.ndarray, first: np.ndarray, terms: csr_matrix, groups: np.ndarray | None = None
     ) -> np.ndarray:
         """Smoothed content probabilities: the smoother, then the refiner, on the first stage's
-        (``terms``: the blocks' term rows; ``groups``: their groups in the markup, which an HTML
-        model reads)."""
+        (``terms``: the blocks' term rows, whose cohesion a text model reads; ``groups``: their
+        groups in the markup, which an HTML model reads instead)."""
         if not len(features):
             return np.zeros(0)
         if self.reads_dom != (groups is not None):
             raise ValueError("an HTML model smooths with the blocks' groups, a text model without")
-        page = page_terms(terms, block_words(features))
-        smoothed = self.boosters["smoother"].content_probability(
-            smoothing_features(features, first, page, groups)
-        )
+        page = groups if groups is not None else page_terms(terms, block_words(features))
+        smoothed = self.boosters["smoother"].content_probability(smoothing_features(features, first, page))
         refiner = self.boosters.get("refiner")
         if refiner is None:  # a two-stage model (see OPTIONAL_ESTIMATORS)
             return smoothed
-        return refiner.content_probability(refining_features(features, first, smoothed, page, groups))
+        return refiner.content_probability(refining_features(features, first, smoothed, page))
 
 
 def is_html_manifest(manifest: dict[str, Any]) -> bool:
@@ -297,7 +295,7 @@ def _check_estimators(model_path: Path, estimators: Any, html: bool) -> dict[str
         if name in estimators and type(estimators[name]) is not kind:
             raise ModelError(f"{model_path}: estimator {name!r} is not a {kind.__name__}")
     width = feature_width(html)
-    context = N_CONTEXT + (N_GROUP_CONTEXT if html else 0)
+    context = context_width(html)
     expected = {
         "block": width,
         "smoother": width + context,

@@ -34,7 +34,7 @@ RUN_GAP_WORDS = 3
 RUN_LEVEL = 0.5
 N_PAGE_CONTEXT = 3 + 4 * len(SPAN_LEVELS) + 3
 N_PROBABILITY_CONTEXT = 1 + len(PROBABILITY_OFFSETS) + len(WINDOWS) + 2 + 8
-N_CONTEXT = N_PROBABILITY_CONTEXT + N_PAGE_CONTEXT + N_COHESION
+N_CONTEXT = N_PROBABILITY_CONTEXT + N_PAGE_CONTEXT
 
 
 def _running_max(values: np.ndarray, reverse: bool) -> np.ndarray:
@@ -129,6 +129,12 @@ GROUP_CONTENT_LEVEL = 0.5
 N_GROUP_CONTEXT = 10
 
 
+def context_width(html: bool) -> int:
+    """Columns the smoother adds to the block features: a text model's lexical cohesion, an HTML
+    model's group context instead (see :func:`smoothing_features`)."""
+    return N_CONTEXT + (N_GROUP_CONTEXT if html else N_COHESION)
+
+
 def _group_level(p: np.ndarray, words: np.ndarray, ids: np.ndarray) -> list[np.ndarray]:
     """A block against the other blocks of its group: their mean probability (-1 if it is alone),
     the group's top probability, its share of the page's words and of its likely content, its size."""
@@ -168,17 +174,18 @@ def block_words(features: np.ndarray) -> np.ndarray:
     return words
 
 
-def smoothing_features(
-    features: np.ndarray, p: np.ndarray, terms: PageTerms, groups: np.ndarray | None = None
-) -> np.ndarray:
-    """The smoother's input: the block features plus the probability context of ``p``, the blocks'
-    lexical cohesion (``terms``: see :func:`declutter.cohesion.page_terms`) and, for a page from
-    HTML, its blocks' ``groups`` context (see :func:`group_context`)."""
+def smoothing_features(features: np.ndarray, p: np.ndarray, page: PageTerms | np.ndarray) -> np.ndarray:
+    """The smoother's input: the block features plus the probability context of ``p`` and, for a
+    text dump, the blocks' lexical cohesion (``page``: a :class:`declutter.cohesion.PageTerms`);
+    for a page from HTML, its blocks' group context instead (``page``: their groups, see
+    :func:`group_context`; with cohesion as well it scored no better: README, "HTML")."""
     prose = features[:, PROSE_COLUMN]
     words = block_words(features)
-    context = [probability_context(p, prose), page_context(p, words), cohesion_context(terms, p)]
-    if groups is not None:
-        context.append(group_context(p, words.astype(float), groups))
+    context = [probability_context(p, prose), page_context(p, words)]
+    if isinstance(page, PageTerms):
+        context.append(cohesion_context(page, p))
+    else:
+        context.append(group_context(p, words.astype(float), page))
     return np.hstack([features, *context]).astype(np.float32)
 
 
@@ -186,11 +193,10 @@ def refining_features(
     features: np.ndarray,
     first: np.ndarray,
     smoothed: np.ndarray,
-    terms: PageTerms,
-    groups: np.ndarray | None = None,
+    page: PageTerms | np.ndarray,
 ) -> np.ndarray:
     """The refiner's input: the smoother's input rebuilt on smoothed probabilities, plus the first."""
-    rebuilt = smoothing_features(features, smoothed, terms, groups)
+    rebuilt = smoothing_features(features, smoothed, page)
     return np.hstack([rebuilt, first[:, None]]).astype(np.float32)
 
 

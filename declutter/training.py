@@ -16,7 +16,7 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 
 from declutter.alignment import align
-from declutter.cohesion import page_terms
+from declutter.cohesion import PageTerms, page_terms
 from declutter.corpus import Record, iter_records, licences
 from declutter.dom import LineDom, block_groups
 from declutter.errors import LabelError
@@ -249,13 +249,10 @@ def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None, r
         featurize_page(d.blocks, d.lines, s, d.dom.features if d.dom else None)
         for d, s in zip(docs, _split_rows(text_scores, docs), strict=True)
     ]
-    groups = [block_groups(d.blocks, d.dom.groups) if d.dom else None for d in docs]
-    pages = [page_terms(t, block_words(f)) for t, f in zip(terms, feats, strict=True)]
+    pages = [_smoothing_page(d, t, f) for d, t, f in zip(docs, terms, feats, strict=True)]
     del terms
     block_model, first = _stack(feats, docs, folds, progress, "block model", params)
-    smooth_x = [
-        smoothing_features(f, p, t, g) for f, p, t, g in zip(feats, first, pages, groups, strict=True)
-    ]
+    smooth_x = [smoothing_features(f, p, page) for f, p, page in zip(feats, first, pages, strict=True)]
     if not refine:
         smoother = _fit_all(smooth_x, docs, params)
         progress("smoother fitted")
@@ -263,12 +260,19 @@ def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None, r
     smoother, smoothed = _stack(smooth_x, docs, folds, progress, "smoother", params)
     del smooth_x
     refine_x = [
-        refining_features(f, p, q, t, g)
-        for f, p, q, t, g in zip(feats, first, smoothed, pages, groups, strict=True)
+        refining_features(f, p, q, page) for f, p, q, page in zip(feats, first, smoothed, pages, strict=True)
     ]
     refiner = _fit_all(refine_x, docs, params)
     progress("refiner fitted")
     return Fitted(text_model, block_model, smoother, refiner)
+
+
+def _smoothing_page(doc: Example, terms: csr_matrix, features: np.ndarray) -> PageTerms | np.ndarray:
+    """What the smoother reads of a page besides probabilities: an HTML page's block groups, a
+    text page's cohesion terms (see smoother.smoothing_features)."""
+    if doc.dom is not None:
+        return block_groups(doc.blocks, doc.dom.groups)
+    return page_terms(terms, block_words(features))
 
 
 def as_model(fitted: Fitted, path: Path = Path(MODEL_FILE), html: bool = False) -> Model:

@@ -5,6 +5,9 @@ Both run in this process, on the same pages, in the same run, interleaved in rou
 noise hits both alike; the result is reported as a ratio. Usage:
 
     python scripts/benchmark.py [--split dev] [--rounds 3] [--limit N] [--json out.json]
+                                [--model PATH] [--html-model PATH]
+
+``--model`` / ``--html-model`` time a retrained model instead of the shipped one.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--model", type=Path, default=None, help="text model (default: shipped)")
+    parser.add_argument("--html-model", type=Path, default=None, help="HTML model (default: shipped)")
     args = parser.parse_args()
 
     records = [
@@ -58,9 +63,11 @@ def main() -> int:
     pages = [r.html for r in records]
 
     start = time.perf_counter()
-    text_model = load()
+    model_path = args.model or default_model_path()
+    html_model_path = args.html_model or default_model_path(html=True)
+    text_model = load(model_path)
     load_seconds = time.perf_counter() - start
-    html_model = load(default_model_path(html=True))
+    html_model = load(html_model_path)
     text_cleaner = Declutter.from_model(text_model, Settings(input="text"))
     html_cleaner = Declutter.from_model(text_model, Settings(input="html"), html_model)
     text_cleaner.run(dumps[0])  # warm-up
@@ -85,8 +92,10 @@ def main() -> int:
         "ratio": round(text / them, 2),
         "html_ratio": round(html / them, 2),
         "model_load_s": round(load_seconds, 3),
-        "model_size_mb": round(default_model_path().stat().st_size / 1e6, 2),
-        "html_model_size_mb": round(default_model_path(html=True).stat().st_size / 1e6, 2),
+        "model": str(model_path),
+        "html_model": str(html_model_path),
+        "model_size_mb": round(model_path.stat().st_size / 1e6, 2),
+        "html_model_size_mb": round(html_model_path.stat().st_size / 1e6, 2),
         "mean_dump_kb": round(sum(map(len, dumps)) / len(dumps) / 1e3, 1),
         "mean_html_kb": round(sum(map(len, pages)) / len(pages) / 1e3, 1),
     }

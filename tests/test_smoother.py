@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from declutter.cohesion import page_terms
+from declutter.cohesion import N_COHESION, page_terms
 from declutter.document import Verdict
 from declutter.features import feature_names
 from declutter.labels import Label
@@ -15,6 +15,7 @@ from declutter.smoother import (
     N_GROUP_CONTEXT,
     N_PAGE_CONTEXT,
     N_PROBABILITY_CONTEXT,
+    context_width,
     group_context,
     page_context,
     probability_context,
@@ -51,16 +52,25 @@ def test_stage_inputs_have_the_widths_the_model_checks() -> None:
     features = np.zeros((3, len(feature_names())), dtype=np.float32)
     first, smoothed = np.array([0.2, 0.9, 0.4]), np.array([0.1, 0.95, 0.5])
     terms = page_terms(csr_matrix(np.eye(3, 8)), np.zeros(3))
-    assert smoothing_features(features, first, terms).shape == (3, len(feature_names()) + N_CONTEXT)
+    text_width = len(feature_names()) + context_width(html=False)
+    assert text_width == len(feature_names()) + N_CONTEXT + N_COHESION
+    assert smoothing_features(features, first, terms).shape == (3, text_width)
     refined = refining_features(features, first, smoothed, terms)
-    assert refined.shape == (3, len(feature_names()) + N_CONTEXT + 1)
+    assert refined.shape == (3, text_width + 1)
     assert refined[:, -1].tolist() == [np.float32(v) for v in first]
     assert page_context(np.zeros(0), np.zeros(0)).shape == (0, N_PAGE_CONTEXT)
+
+
+def test_an_html_page_is_smoothed_with_its_groups_instead_of_cohesion() -> None:
+    features = np.zeros((3, len(feature_names())), dtype=np.float32)
+    first = np.array([0.2, 0.9, 0.4])
     groups = np.array([[1, 9], [1, 9], [2, 9]])
-    assert smoothing_features(features, first, terms, groups).shape == (
-        3,
-        len(feature_names()) + N_CONTEXT + N_GROUP_CONTEXT,
-    )
+    html_width = len(feature_names()) + context_width(html=True)
+    assert html_width == len(feature_names()) + N_CONTEXT + N_GROUP_CONTEXT
+    smoothed = smoothing_features(features, first, groups)
+    assert smoothed.shape == (3, html_width)
+    expected = group_context(first, np.zeros(3), groups).astype(np.float32)  # no words in zero features
+    assert np.array_equal(smoothed[:, -N_GROUP_CONTEXT:], expected)
 
 
 def test_group_context_compares_a_block_with_its_siblings() -> None:
