@@ -2,7 +2,9 @@
 """Throughput benchmark: declutter on text dumps and on HTML vs trafilatura on the same pages' HTML.
 
 Both run in this process, on the same pages, in the same run, interleaved in rounds so that machine
-noise hits both alike; the result is reported as a ratio. Usage:
+noise hits both alike; the result is reported as a ratio: the median over rounds of each round's
+ratio (a round times the three back to back, so a machine whose speed drifts over minutes moves
+both sides of a round's ratio alike). Usage:
 
     python scripts/benchmark.py [--split dev] [--rounds 3] [--limit N] [--json out.json]
                                 [--model PATH] [--html-model PATH]
@@ -82,6 +84,8 @@ def main() -> int:
         ours_html.append(len(pages) / _time(html_cleaner.run, pages))
         theirs.append(len(pages) / _time(trafilatura.extract, pages))
     text, html, them = (statistics.median(x) for x in (ours, ours_html, theirs))
+    text_ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    html_ratios = [a / b for a, b in zip(ours_html, theirs, strict=True)]
     result = {
         "pages": len(records),
         "split": args.split,
@@ -89,8 +93,10 @@ def main() -> int:
         "declutter_text_docs_per_s": round(text, 1),
         "declutter_html_docs_per_s": round(html, 1),
         "trafilatura_html_docs_per_s": round(them, 1),
-        "ratio": round(text / them, 2),
-        "html_ratio": round(html / them, 2),
+        "ratio": round(statistics.median(text_ratios), 2),
+        "html_ratio": round(statistics.median(html_ratios), 2),
+        "round_ratios": [round(r, 2) for r in text_ratios],
+        "round_html_ratios": [round(r, 2) for r in html_ratios],
         "model_load_s": round(load_seconds, 3),
         "model": str(model_path),
         "html_model": str(html_model_path),
