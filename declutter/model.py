@@ -27,14 +27,13 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from declutter.boosting import Booster, single_thread
-from declutter.cohesion import page_terms
 from declutter.dom import DOM_FEATURE_VERSION, LineDom, block_groups, dom_feature_names
 from declutter.errors import ModelError
 from declutter.features import FEATURE_VERSION, feature_names, featurize_page, text_terms
 from declutter.labels import Label
 from declutter.pagetype import HTML_PAGE_FEATURE_NAMES, PAGE_FEATURE_NAMES, PAGE_FEATURE_VERSION
 from declutter.segmenter import Block
-from declutter.smoother import block_words, context_width, refining_features, smoothing_features
+from declutter.smoother import context_width, refining_features, smoothing_features, smoothing_page
 
 MODEL_FILE = "declutter.joblib"
 # The HTML model: the same estimators but the refiner, trained on declutter's rendering of the
@@ -164,7 +163,7 @@ class Model:
             return np.zeros(0)
         if self.reads_dom != (groups is not None):
             raise ValueError("an HTML model smooths with the blocks' groups, a text model without")
-        page = groups if groups is not None else page_terms(terms, block_words(features))
+        page = smoothing_page(terms, features, groups)
         smoothed = self.boosters["smoother"].content_probability(smoothing_features(features, first, page))
         refiner = self.boosters.get("refiner")
         if refiner is None:  # a two-stage model (see OPTIONAL_ESTIMATORS)

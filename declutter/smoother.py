@@ -10,8 +10,9 @@ along the page).
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
-from declutter.cohesion import N_COHESION, PageTerms, cohesion_context
+from declutter.cohesion import N_COHESION, PageTerms, cohesion_context, page_terms
 from declutter.document import REASON_SMOOTHED, RULE_PREFIX, Verdict
 from declutter.features import MAX_DISTANCE, distances, feature_names, max_span, shift, window_mean
 from declutter.labels import Label
@@ -172,6 +173,16 @@ def block_words(features: np.ndarray) -> np.ndarray:
     """Each block's word count, from its features (float32, as the shipped models were trained)."""
     words: np.ndarray = np.expm1(features[:, WORDS_COLUMN])
     return words
+
+
+def smoothing_page(
+    terms: csr_matrix, features: np.ndarray, groups: np.ndarray | None
+) -> PageTerms | np.ndarray:
+    """What the smoother reads of a page besides probabilities: an HTML page's block ``groups``,
+    a text page's cohesion terms (from its term rows and block features)."""
+    if groups is not None:
+        return groups
+    return page_terms(terms, block_words(features))
 
 
 def smoothing_features(features: np.ndarray, p: np.ndarray, page: PageTerms | np.ndarray) -> np.ndarray:

@@ -16,7 +16,6 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 
 from declutter.alignment import align
-from declutter.cohesion import PageTerms, page_terms
 from declutter.corpus import Record, iter_records, licences
 from declutter.dom import LineDom, block_groups
 from declutter.errors import LabelError
@@ -36,7 +35,7 @@ from declutter.page_training import add_page_model
 from declutter.renderers import renderer
 from declutter.segmenter import Block, segment, split_lines
 from declutter.settings import Settings
-from declutter.smoother import block_words, refining_features, smoothing_features
+from declutter.smoother import refining_features, smoothing_features, smoothing_page
 
 SEED = 20261121
 # Folds for the out-of-fold scores that the next stage trains on (so it learns from honest inputs).
@@ -249,7 +248,10 @@ def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None, r
         featurize_page(d.blocks, d.lines, s, d.dom.features if d.dom else None)
         for d, s in zip(docs, _split_rows(text_scores, docs), strict=True)
     ]
-    pages = [_smoothing_page(d, t, f) for d, t, f in zip(docs, terms, feats, strict=True)]
+    pages = [
+        smoothing_page(t, f, block_groups(d.blocks, d.dom.groups) if d.dom else None)
+        for d, t, f in zip(docs, terms, feats, strict=True)
+    ]
     del terms
     block_model, first = _stack(feats, docs, folds, progress, "block model", params)
     smooth_x = [smoothing_features(f, p, page) for f, p, page in zip(feats, first, pages, strict=True)]
@@ -265,14 +267,6 @@ def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None, r
     refiner = _fit_all(refine_x, docs, params)
     progress("refiner fitted")
     return Fitted(text_model, block_model, smoother, refiner)
-
-
-def _smoothing_page(doc: Example, terms: csr_matrix, features: np.ndarray) -> PageTerms | np.ndarray:
-    """What the smoother reads of a page besides probabilities: an HTML page's block groups, a
-    text page's cohesion terms (see smoother.smoothing_features)."""
-    if doc.dom is not None:
-        return block_groups(doc.blocks, doc.dom.groups)
-    return page_terms(terms, block_words(features))
 
 
 def as_model(fitted: Fitted, path: Path = Path(MODEL_FILE), html: bool = False) -> Model:
