@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import numpy as np
 import pytest
 
+from declutter import dom
 from declutter.dom import (
     LINE_NAMES,
     N_LINE,
@@ -92,6 +96,31 @@ def test_ad_token_does_not_match_inside_words() -> None:
     )
     assert _line(page.text, page.dom.features, "Download")["c_promo"] == 0.0
     assert _line(page.text, page.dom.features, "Buy now")["c_promo"] == 1.0
+
+
+def _class_tokens(count: int) -> list[str]:
+    """Seeded tokens made of the class patterns' own words, stray letters and separators."""
+    words = sorted({w for p in dom.CLASS_FLAGS.values() for w in re.findall(r"[a-z]{2,}", p)})
+    pieces = [*words, "a", "d", "s", "x", "ad", "-", "_", "--", "9", ""]
+    rng = random.Random(7)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 5))) for _ in range(count)]
+
+
+def _matches(pattern: re.Pattern[str], names: dict[str, int], token: str) -> list[tuple[int, int, int]]:
+    return [(*m.span(), names[m.lastgroup or ""]) for m in pattern.finditer(token)]
+
+
+@pytest.mark.parametrize("token", ["header-download", "ad-slot", "navbar_more", "post-body", "sr-only", "x"])
+def test_fast_class_matcher_finds_what_the_definition_finds(token: str) -> None:
+    reference = _matches(dom._CLASS_RE, dom._CLASS_BITS, token)
+    assert _matches(dom._BRANCH_RE, dom._BRANCH_BITS, token) == reference
+
+
+def test_fast_class_matcher_agrees_on_many_tokens() -> None:
+    tokens = _class_tokens(20000)
+    found = [_matches(dom._CLASS_RE, dom._CLASS_BITS, t) for t in tokens]
+    assert sum(bool(f) for f in found) > 10000  # the tokens exercise the patterns
+    assert [_matches(dom._BRANCH_RE, dom._BRANCH_BITS, t) for t in tokens] == found
 
 
 def test_preformatted_text_keeps_the_mapping() -> None:
