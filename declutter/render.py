@@ -71,6 +71,16 @@ _NOSCRIPT_RE = re.compile(rb"(<noscript\b[^>]*>)(.*?)(</noscript\s*>)", re.IGNOR
 _K_INLINE, _K_SKIP, _K_BLOCK, _K_PARA, _K_CELL, _K_PRE = range(6)
 
 _FALLBACK_RATIO = 0.2
+# React's streaming server rendering sends a suspense boundary's content late, in a hidden
+# ``<div hidden id="S:n">``, with an inline script call that moves it into place: ``$RC("B:n",
+# "S:n")`` (and ``$RR``) in place of the boundary's ``<template id="B:n">``, ``$RS("S:n", "P:m")``
+# in place of a ``<template id="P:m">`` placeholder. A browser runs these before anyone reads the
+# page; declutter runs no script, so it makes the same moves (else the article stays hidden).
+_STREAM_MARK = b"$R"
+_STREAM_CALL_RE = re.compile(
+    rb'\$R[CR]\("([^"]{1,32})","([^"]{1,32})"'  # boundary id, content id
+    rb'|\$RS\("([^"]{1,32})","([^"]{1,32})"'  # content id, placeholder id
+)
 _LOCAL = threading.local()  # one libxml2 parser per thread (its error log is per parser)
 
 
@@ -247,6 +257,14 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
     data = html.encode("utf-8", "replace").translate(None, _CONTROL_BYTES)
     if not data.strip():
         return _empty_document()
+    root = _parse(html, data)
+    if _STREAM_MARK in data:
+        _apply_streamed(root, data)
+    return root
+
+
+def _parse(html: str, data: bytes) -> lxml.html.HtmlElement:
+    """Parse the page (``data``: ``html`` as UTF-8 without C0 controls), never raising."""
     unrepaired = data
     data = _repair(data)
     root, too_deep = _libxml2_parse(data)
@@ -269,6 +287,40 @@ def _html5_if_more(data: bytes, root: lxml.html.HtmlElement | None, body_len: in
         if alt is not None and _body_text_len(alt) > body_len:
             return alt
     return root if root is not None else _empty_document()
+
+
+def _apply_streamed(root: lxml.html.HtmlElement, data: bytes) -> None:
+    """Put streamed content where the page's own scripts would put it (React's streaming
+    server rendering: see ``_STREAM_CALL_RE``), so that it is shown as a browser shows it."""
+    calls = _STREAM_CALL_RE.findall(data)
+    if not calls:
+        return
+    by_id = {el.get("id"): el for el in root.iter("div", "template") if el.get("id")}
+    for boundary, completed, segment, placeholder in calls:
+        target_id, content_id = (boundary, completed) if boundary else (placeholder, segment)
+        target = by_id.get(target_id.decode("utf-8", "replace"))
+        content = by_id.get(content_id.decode("utf-8", "replace"))
+        if target is None or content is None or content.get("hidden") is None:
+            continue
+        if target.tag != "template" or content.getparent() is None or target.getparent() is None:
+            continue
+        if any(el is content for el in target.iterancestors()):
+            continue  # a hostile page: content that holds its own target
+        _move_children_after(content, target)
+        target.drop_tree()
+        content.drop_tree()
+
+
+def _move_children_after(source: lxml.html.HtmlElement, anchor: lxml.html.HtmlElement) -> None:
+    """Move ``source``'s text and children, in order, to just after ``anchor`` (before the text
+    that followed ``anchor``)."""
+    after, anchor.tail = anchor.tail, source.text
+    source.text = None
+    children = list(source)
+    for child in reversed(children):
+        anchor.addnext(child)  # a child keeps its tail: the text that follows it
+    last = children[-1] if children else anchor
+    last.tail = (last.tail or "") + (after or "") or None
 
 
 def _is_hidden(el: lxml.html.HtmlElement, aria: bool) -> bool:

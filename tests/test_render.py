@@ -125,6 +125,48 @@ def test_element_left_open_in_noscript_does_not_hide_the_rest_of_the_page() -> N
     assert render_text(html, chromium_like=True) == "Intro\n\nno js\n\nArticle text"
 
 
+STREAMED = (
+    '<html><body><main><h1>Title</h1><template id="B:0"></template><div>Loading...</div>'
+    "<p>Last paragraph.</p></main><footer>Footer</footer>"
+    '<div hidden id="S:0">Lead<p>First streamed paragraph.</p>Loose text'
+    '<p>Second <template id="P:1"></template> end.</p></div><script>$RC("B:0","S:0")</script>'
+    '<div hidden id="S:1"><b>inner</b> part</div><script>$RS("S:1","P:1")</script></body></html>'
+)
+
+
+def test_react_streamed_content_is_shown_where_its_script_puts_it() -> None:
+    assert render_text(STREAMED).split("\n\n") == [
+        "Title",
+        "Lead",
+        "First streamed paragraph.",
+        "Loose text",
+        "Second inner part end.",
+        "Loading...",
+        "Last paragraph.",
+        "Footer",
+    ]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        STREAMED.replace("$RC", "$XX"),  # no script moves it: it stays hidden
+        STREAMED.replace('id="B:0"', 'id="B:9"'),  # no such boundary
+        STREAMED.replace('<div hidden id="S:0">', '<div id="S:0">'),  # not hidden: left alone
+    ],
+)
+def test_streamed_content_without_its_move_is_left_as_the_markup_says(html: str) -> None:
+    text = render_text(html)
+    assert text.index("Title") < text.index("Last paragraph.") < text.index("Footer")
+    assert ("First streamed paragraph." in text) == ('<div id="S:0">' in html)
+
+
+def test_streamed_content_that_holds_its_own_target_does_not_loop() -> None:
+    html = '<html><body><div hidden id="S:0"><p>x</p><template id="B:0"></template></div>'
+    html += '<script>$RC("B:0","S:0")</script><p>Body text.</p></body></html>'
+    assert render_text(html) == "Body text."
+
+
 def test_unknown_element_in_head_falls_back_to_html5lib() -> None:
     pytest.importorskip("html5lib")
     html = "<html><head><title>T</title><mbox><table><tr><td>Cell text</td></tr></table><p>Story</p></html>"
