@@ -21,6 +21,7 @@ import lxml.html
 import numpy as np
 
 from declutter.features import window_mean
+from declutter.lexicon import alternatives, literal_start
 from declutter.render import BLOCK_LEVEL_TAGS, parse_html, render_tracked, visible_chars
 from declutter.segmenter import Block, split_lines
 
@@ -87,24 +88,6 @@ _CLASS_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in CL
 _CLASS_BITS = {name: 1 << (len(TAG_FLAGS) + i) for i, name in enumerate(CLASS_FLAGS)}
 
 
-def _top_alternatives(pattern: str) -> list[str]:
-    """A pattern's top-level alternatives (split on the ``|`` outside groups and classes)."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 1
-        elif char == "[":
-            i = pattern.index("]", i + 2)
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "|" and not depth:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    return [*parts, pattern[start:]]
-
-
 def _branches() -> tuple[re.Pattern[str], dict[str, int]]:
     """``_CLASS_RE`` rewritten so that every top-level branch starts with a literal letter.
 
@@ -116,14 +99,14 @@ def _branches() -> tuple[re.Pattern[str], dict[str, int]]:
     branches: list[str] = []
     bits: dict[str, int] = {}
     for name, pattern in CLASS_FLAGS.items():
-        for alternative in _top_alternatives(pattern):
+        for alternative in alternatives(pattern):
             bounded = alternative.startswith(_B)
-            body = alternative[len(_B) :] if bounded else alternative
-            if not body[:1].isalpha() or body[1:2] in ("?", "*", "+", "{"):
-                raise ValueError(f"{name}: {alternative!r} does not start with a literal letter")
+            first, rest = literal_start(alternative[len(_B) :] if bounded else alternative)
+            if not first.isalpha():
+                raise ValueError(f"{name}: {alternative!r} does not start with a letter")
             group = f"b{len(branches)}"
             bits[group] = _CLASS_BITS[name]
-            branches.append(body[0] + ("(?<![a-z].)" if bounded else "") + body[1:] + f"(?P<{group}>)")
+            branches.append(first + ("(?<![a-z].)" if bounded else "") + rest + f"(?P<{group}>)")
     return re.compile("|".join(branches)), bits
 
 

@@ -10,12 +10,15 @@ _QUANTIFIERS = frozenset("?*+{")
 
 
 def alternatives(alternation: str) -> list[str]:
-    """The top-level alternatives of a regex alternation (``|`` inside groups does not split)."""
+    """The top-level alternatives of a regex alternation (``|`` inside groups or character
+    classes does not split)."""
     parts, depth, start, index = [], 0, 0, 0
     while index < len(alternation):
         char = alternation[index]
         if char == "\\":
             index += 1
+        elif char == "[":
+            index = _class_end(alternation, index)
         elif char == "(":
             depth += 1
         elif char == ")":
@@ -28,6 +31,25 @@ def alternatives(alternation: str) -> list[str]:
     return parts
 
 
+def _class_end(pattern: str, start: int) -> int:
+    """The index of the ``]`` that closes the character class opened at ``start``."""
+    index = start + 1
+    index += pattern.startswith("^", index)
+    index += pattern.startswith("]", index)  # a "]" first in the class is a member
+    while pattern[index] != "]":
+        index += 2 if pattern[index] == "\\" else 1
+    return index
+
+
+def literal_start(alternative: str) -> tuple[str, str]:
+    """An alternative's first character and the rest; ValueError unless that first character is
+    a plain literal, matched once (not special, not quantified)."""
+    first, rest = alternative[:1], alternative[1:]
+    if not first or first in _SPECIAL or rest[:1] in _QUANTIFIERS:
+        raise ValueError(f"alternative {alternative!r} does not start with a literal character")
+    return first, rest
+
+
 def by_first_character(alternation: str) -> str:
     """The same alternation with its alternatives grouped by their (literal) first character.
 
@@ -38,9 +60,7 @@ def by_first_character(alternation: str) -> str:
     """
     groups: dict[str, list[str]] = {}
     for alternative in alternatives(alternation):
-        first, rest = alternative[:1], alternative[1:]
-        if not first or first in _SPECIAL or rest[:1] in _QUANTIFIERS:
-            raise ValueError(f"alternative {alternative!r} does not start with a literal character")
+        first, rest = literal_start(alternative)
         groups.setdefault(first.lower(), []).append(rest)
     return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
 

@@ -39,6 +39,10 @@ def test_alternatives_split_at_the_top_level_only() -> None:
     assert first_characters("mon|Tue|march") == "Tm"
 
 
+def test_alternatives_do_not_split_inside_character_classes() -> None:
+    assert alternatives(r"a[(|]b|c[^]|]d|e[\]|]f|g") == ["a[(|]b", "c[^]|]d", r"e[\]|]f", "g"]
+
+
 @pytest.mark.parametrize("words", [CHROME_WORDS, MONTHS, WEEKDAYS])
 @pytest.mark.parametrize("text", SAMPLES)
 def test_grouped_alternation_finds_the_same_matches(words: str, text: str) -> None:
