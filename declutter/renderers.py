@@ -1,10 +1,13 @@
-"""Text renderings of corpus pages: the Chromium dump, declutter's lxml renderings, lynx and w3m."""
+"""Text renderings of corpus pages: the Chromium dump, declutter's lxml renderings, lynx and w3m,
+and the Markdown of html2text and markdownify."""
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import subprocess
 from collections.abc import Callable
+from typing import Any
 
 from declutter.corpus import Record
 
@@ -49,6 +52,25 @@ def _external(command: list[str]) -> Callable[[Record], str]:
     return render
 
 
+def html2text_markdown(record: Record) -> str:
+    """html2text's Markdown of the page (its defaults: inline links, wrapped at 78 columns)."""
+    return _python_renderer("html2text").HTML2Text().handle(record.html)  # type: ignore[no-any-return]
+
+
+def markdownify_markdown(record: Record) -> str:
+    """markdownify's Markdown of the page (its defaults)."""
+    return _python_renderer("markdownify").markdownify(record.html)  # type: ignore[no-any-return]
+
+
+def _python_renderer(module: str) -> Any:
+    """An HTML-to-Markdown converter declutter never trains on (for evaluation); a missing one is
+    a clear error."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise RuntimeError(f"renderer {module!r} is not installed (pip install {module})") from None
+
+
 # Seconds a text browser may take on one page.
 EXTERNAL_TIMEOUT = 60
 LYNX = ["lynx", "-dump", "-nolist", "-stdin", "-display_charset=utf-8", "-assume_charset=utf-8"]
@@ -60,6 +82,8 @@ RENDERERS: dict[str, Callable[[Record], str]] = {
     f"lxml-wrap{WRAP_COLUMNS}": lxml_wrapped,
     "lynx": _external(LYNX),
     "w3m": _external(W3M),
+    "html2text": html2text_markdown,
+    "markdownify": markdownify_markdown,
 }
 
 

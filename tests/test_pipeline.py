@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import textwrap
 from html import escape
 from pathlib import Path
@@ -176,6 +177,32 @@ def test_hard_wrapped_title_and_paragraphs_come_back_whole(cleaner: Declutter) -
     doc = cleaner.run(_hard_wrapped(fixture.lines, 60))
     assert doc.title == fixture.lines[0].strip()
     assert doc.body.split("\n")[0] == fixture.lines[4].strip()
+
+
+def _seed_as_markdown() -> tuple[str, str, list[str]]:
+    """Seed 001 as an html2text-style Markdown dump: a navigation list of links, the title as a
+    heading, an image, each body paragraph with its first words linked and hard-wrapped at 78
+    columns, and a list of related links after it."""
+    fixture = load_fixture("001_88eb3040462baa40.txt")
+    labelled = [(ln.strip(), lb) for ln, lb in zip(fixture.lines, fixture.labels, strict=True) if lb]
+    title = next(ln for ln, lb in labelled if lb is Label.TITLE)
+    body = [ln for ln, lb in labelled if lb is Label.BODY]
+    site = "https://example.org"
+    nav = [f"  * [{word}]({site}/section/{word.lower().replace(' ', '-')}/index.html)" for word in NAV_WORDS]
+    image = f"![]({site}/images/2024/01/05/kerman-blasts-1200x800.jpg)"
+    linked = [re.sub(r"^(\S+ \S+ \S+)", rf"[\1]({site}/topics/iran/articles/2024/01/05)", p) for p in body]
+    paragraphs = ["\n".join(textwrap.wrap(p, 78, break_long_words=False)) for p in linked]
+    related = [f"  * [{t}]({site}/world/2024/01/0{i}/story-{i}.html)" for i, t in enumerate(NAV_WORDS)]
+    parts = ["\n".join(nav), f"# {title}", image, *paragraphs, "## Related", "\n".join(related)]
+    return "\n\n".join(parts) + "\n", title, linked
+
+
+def test_markdown_dump_keeps_its_article_verbatim_and_drops_its_links(cleaner: Declutter) -> None:
+    dump, title, body = _seed_as_markdown()
+    doc = cleaner.run(dump)
+    assert doc.title == f"# {title}"
+    assert doc.body.split("\n") == body
+    assert not any(line.label.is_content for line in doc.lines if line.text.startswith(("  * [", "![")))
 
 
 SEED_TITLE = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 
 import pytest
 
@@ -39,3 +40,16 @@ def test_text_browsers_when_installed(name: str) -> None:
 def test_unknown_renderer() -> None:
     with pytest.raises(ValueError, match="known"):
         renderer("links")
+
+
+@pytest.mark.parametrize("name", ["html2text", "markdownify"])
+def test_markdown_converters_when_installed(name: str) -> None:
+    pytest.importorskip(name, reason=f"{name} is not installed (evaluation-only renderer)")
+    markdown = RENDERERS[name](_record())
+    assert "A sentence of the article" in markdown
+
+
+def test_a_missing_converter_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "html2text", None)  # what an uninstalled module imports as
+    with pytest.raises(RuntimeError, match="pip install html2text"):
+        renderer("html2text")(_record())

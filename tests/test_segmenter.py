@@ -52,3 +52,37 @@ def test_unwrap_false_keeps_lines_apart() -> None:
 def test_empty_text_has_no_lines() -> None:
     assert split_lines("") == [] and segment([]) == []
     assert split_lines("\n") == [""]
+
+
+def test_markdown_blocks_are_judged_as_plain_text_and_keep_their_lines() -> None:
+    lines = [
+        "* [Home](https://example.org/)",
+        "* [Sport](https://example.org/sport)",
+        "",
+        "# Ship found in the [Arctic](https://example.org/arctic)",
+        "",
+        "The ship was found by a [helicopter pilot](https://example.org/p) on the lookout for bears.",
+    ]
+    blocks = segment(lines)
+    assert [b.text for b in blocks] == [
+        "Home",
+        "Sport",
+        "Ship found in the Arctic",
+        "The ship was found by a helicopter pilot on the lookout for bears.",
+    ]
+    assert [(b.start, b.end) for b in blocks] == [(0, 1), (1, 2), (3, 4), (5, 6)]
+
+
+def test_a_plain_dump_is_not_read_as_markdown() -> None:
+    lines = ["**Note** this [draft](is) not markdown", "# 1 fan"]
+    assert [b.text for b in segment(lines)] == lines
+
+
+def test_long_link_lines_do_not_hide_the_wrap_width() -> None:
+    slug = "https://example.org/2024/01/05/a-rather-long-story-slug-number"
+    links = [f"  * [Story {i}]({slug}-{i}.html)" for i in range(12)]
+    lines = [*links, ""]
+    for paragraph in PARAGRAPHS:
+        lines += [*textwrap.wrap(paragraph, 78), ""]
+    assert wrap_width(lines, markdown=True) == max(len(line) for line in lines if line and "](" not in line)
+    assert [b.text for b in segment(lines)][-3:] == PARAGRAPHS
