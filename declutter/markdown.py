@@ -16,14 +16,16 @@ import re
 # parentheses inside (Wikipedia-style URLs) and spaces (a hard-wrapped dump breaks long URLs, and a
 # block's lines are joined by a space).
 _TARGET = r"\((?:[^()]|\([^()]*\))*\)"
-IMAGE_RE = re.compile(r"!\[([^\]]*)\]" + _TARGET)
-LINK_RE = re.compile(r"\[([^\]]*)\]" + _TARGET)
+# A link's text holds no bracket (an image inside a link is read first), so that a run of "["
+# fails at once at every position instead of scanning to the end of the block from each one.
+IMAGE_RE = re.compile(r"!\[([^\[\]]*)\]" + _TARGET)
+LINK_RE = re.compile(r"\[([^\[\]]*)\]" + _TARGET)
 # The syntax that tells a Markdown dump: an inline link or image whose target is a URL or path.
-TELLTALE_RE = re.compile(r"!?\[[^\]\n]*\]\((?:https?:|/|#|mailto:|\.\.?/)")
+TELLTALE_RE = re.compile(r"!?\[[^\[\]\n]*\]\((?:https?:|/|#|mailto:|\.\.?/)")
 # A dump with at least this many telltales is read as Markdown. Of the corpus's 4,322 pages, in
 # its Chromium dumps and in declutter's own rendering, one page has one and none has more.
 MIN_TELLTALES = 3
-HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+|\s+#+\s*$")
+HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+|(?<=\S)\s+#+\s*$")  # (?<=\S): linear in a run of spaces
 # A list item's marker: innerText does not show one (a <ul> item's bullet is drawn, not text).
 BULLET_RE = re.compile(r"^\s*(?:[*+-]|\d{1,3}[.)])\s+")
 QUOTE_RE = re.compile(r"^(?:\s*>)+\s?")

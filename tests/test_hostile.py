@@ -225,6 +225,13 @@ def test_html_nested_a_hundred_thousand_levels_keeps_its_article(timed: Callable
     assert ARTICLE in doc.body
 
 
+@pytest.mark.parametrize("run", ["[", "![", "[a](", "](", " "])
+def test_markdown_with_a_million_character_run_of_syntax(timed: Callable[..., Document], run: str) -> None:
+    links = "\n".join(f"* [Section {n}](https://example.org/s/{n})" for n in range(5))
+    doc = timed(f"{links}\n\nA [{run * (1_000_000 // len(run))}\n\n{ARTICLE}\n")
+    _kept_verbatim(doc)
+
+
 def test_entity_expansion_is_not_performed(timed: Callable[..., Document]) -> None:
     doc = timed(billion_laughs())
     everything = "\n".join(line.text for line in doc.lines)
