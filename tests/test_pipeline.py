@@ -179,14 +179,21 @@ def test_hard_wrapped_title_and_paragraphs_come_back_whole(cleaner: Declutter) -
     assert doc.body.split("\n")[0] == fixture.lines[4].strip()
 
 
+def _seed_parts() -> tuple[list[str], str, list[str]]:
+    """Seed 001's first chrome lines, its title and its body paragraphs (trimmed)."""
+    fixture = load_fixture("001_88eb3040462baa40.txt")
+    labelled = [(ln.strip(), lb) for ln, lb in zip(fixture.lines, fixture.labels, strict=True) if lb]
+    chrome = [ln for ln, lb in labelled if lb is Label.CHROME][:8]
+    title = next(ln for ln, lb in labelled if lb is Label.TITLE)
+    body = [ln for ln, lb in labelled if lb is Label.BODY]
+    return chrome, title, body
+
+
 def _seed_as_markdown() -> tuple[str, str, list[str]]:
     """Seed 001 as an html2text-style Markdown dump: a navigation list of links, the title as a
     heading, an image, each body paragraph with its first words linked and hard-wrapped at 78
     columns, and a list of related links after it."""
-    fixture = load_fixture("001_88eb3040462baa40.txt")
-    labelled = [(ln.strip(), lb) for ln, lb in zip(fixture.lines, fixture.labels, strict=True) if lb]
-    title = next(ln for ln, lb in labelled if lb is Label.TITLE)
-    body = [ln for ln, lb in labelled if lb is Label.BODY]
+    _, title, body = _seed_parts()
     site = "https://example.org"
     nav = [f"  * [{word}]({site}/section/{word.lower().replace(' ', '-')}/index.html)" for word in NAV_WORDS]
     image = f"![]({site}/images/2024/01/05/kerman-blasts-1200x800.jpg)"
@@ -212,11 +219,7 @@ SEED_TITLE = (
 
 def _seed_article_html(wrap: str = "{}", head: str = "") -> tuple[str, list[str]]:
     """Seed 001 as an HTML page: its chrome lines as navigation, title as <h1>, body as <p>s."""
-    fixture = load_fixture("001_88eb3040462baa40.txt")
-    labelled = [(ln.strip(), lb) for ln, lb in zip(fixture.lines, fixture.labels, strict=True) if lb]
-    chrome = [ln for ln, lb in labelled if lb is Label.CHROME][:8]
-    title = next(ln for ln, lb in labelled if lb is Label.TITLE)
-    body = [ln for ln, lb in labelled if lb is Label.BODY]
+    chrome, title, body = _seed_parts()
     nav = "".join(f'<li><a href="/s{i}">{escape(t)}</a></li>' for i, t in enumerate(chrome))
     paragraphs = "".join(f"<p>{escape(p)}</p>" for p in body)
     article = wrap.format(f"<h1>{escape(title)}</h1>{paragraphs}")
