@@ -105,6 +105,27 @@ def test_cut_after_section_end_drops_unsure_lines_after_the_article() -> None:
     assert out[2].reason == "rule:section_end" and out[3].reason == "rule:after_section_end"
 
 
+def test_a_confident_block_after_the_heading_resumes_the_article() -> None:
+    lines = [
+        "A long article paragraph that the model keeps as body text for this test. " * 4,
+        "Another long paragraph, which the model also keeps, runs on past the box. " * 4,
+        "Related",
+        "A teaser the model is unsure of, inside the related box.",
+        "The article goes on here, and the model is sure of this paragraph.",
+        "Its next paragraph, which the model keeps with less certainty.",
+        "MORE FROM THE SITE",
+        "A teaser after the second heading.",
+    ]
+    p = [0.95, 0.95, 0.6, 0.6, 0.95, 0.75, 0.6, 0.75]
+    blocks = segment([line for text in lines for line in (text, "")])
+    assert len(blocks) == len(lines)
+    out = apply_chrome_rules(blocks, [Verdict(Label.BODY, q, "model") for q in p])
+    reasons = [v.reason for v in out]
+    assert reasons[2:4] == ["rule:section_end", "rule:after_section_end"]
+    assert [v.label for v in out[4:6]] == [Label.BODY, Label.BODY]
+    assert reasons[6:] == ["rule:section_end", "rule:after_section_end"]
+
+
 def test_section_heading_in_the_top_menu_cuts_nothing() -> None:
     lines = ["Opinion", "A long article paragraph that the model keeps as body text for this test."]
     out = apply_chrome_rules(segment(lines), _verdicts([Label.CHROME, Label.BODY]))
