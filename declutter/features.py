@@ -137,8 +137,14 @@ def feature_names() -> list[str]:
     return names
 
 
+# Block texts whose word count is remembered (as many as text_features remembers).
+WORD_COUNT_CACHE = 1 << 16
+
+
+@functools.lru_cache(maxsize=WORD_COUNT_CACHE)
 def word_count(text: str) -> float:
-    """Word count that treats each CJK character as half a word."""
+    """Word count that treats each CJK character as half a word (remembered: the article,
+    page-kind and section rules ask again for the blocks the features counted)."""
     return len(TOKEN_RE.findall(text)) + 0.5 * len(CJK_RE.findall(text))
 
 
@@ -179,7 +185,7 @@ def _ratios(head: str, tokens: list[str]) -> tuple[float, float, float, float, f
     (``tokens``: the word tokens of ``head``)."""
     classes = head.translate(_CHAR_CLASSES)
     upper = _upper_share(classes)
-    title = _upper_share("".join(t[0] for t in tokens).translate(_CHAR_CLASSES))
+    title = _upper_share("".join([t[0] for t in tokens]).translate(_CHAR_CLASSES))
     size = max(1, len(head))
     digits = classes.count(DIGIT) / size
     punct = classes.count(PUNCT) / size

@@ -32,6 +32,7 @@ from declutter.settings import Settings
 def _clear_caches() -> None:
     """Forget the text caches, so every round starts cold (no page is seen twice in a round)."""
     features.text_features.cache_clear()
+    features.word_count.cache_clear()
     rules.chrome_rule.cache_clear()
     dom.clear_caches()
 
