@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Characters that make an alternative start with something other than a plain literal character.
@@ -122,6 +123,12 @@ DATE_RE = re.compile(
 _DIGIT_RE = re.compile(r"\d")
 
 
+# Texts whose date test is remembered: the features, the metadata rules and the page features
+# test the same short blocks.
+DATE_CACHE = 1 << 16
+
+
+@functools.lru_cache(maxsize=DATE_CACHE)
 def has_date(text: str) -> bool:
     """Whether ``DATE_RE`` finds a date in the text (without a digit only a weekday can match)."""
     return bool(DATE_RE.search(text) if _DIGIT_RE.search(text) else WEEKDAY_RE.search(text))

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import trafilatura
 
-from declutter import Declutter, dom, features, rules
+from declutter import Declutter, dom, features, lexicon, rules
 from declutter.corpus import default_corpus_dir, iter_records
 from declutter.model import default_model_path, load
 from declutter.settings import Settings
@@ -33,6 +33,7 @@ def _clear_caches() -> None:
     """Forget the text caches, so every round starts cold (no page is seen twice in a round)."""
     features.text_features.cache_clear()
     features.word_count.cache_clear()
+    lexicon.has_date.cache_clear()
     rules.chrome_rule.cache_clear()
     dom.clear_caches()
 
