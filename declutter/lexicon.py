@@ -124,8 +124,9 @@ _DIGIT_RE = re.compile(r"\d")
 
 
 # Texts whose date test is remembered: the features, the metadata rules and the page features
-# test the same short blocks.
-DATE_CACHE = 1 << 16
+# test the same short blocks of one page (a few hundred). Kept small: the features test a long
+# block's first 300 characters, a string of its own that the cache would keep alive.
+DATE_CACHE = 1 << 12
 
 
 @functools.lru_cache(maxsize=DATE_CACHE)
