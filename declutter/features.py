@@ -137,11 +137,12 @@ def feature_names() -> list[str]:
     return names
 
 
-# Block texts whose word count is remembered (as many as text_features remembers).
-WORD_COUNT_CACHE = 1 << 16
+# Texts whose features and word counts are remembered: menu items, share buttons and bylines
+# repeat across a site's pages and within a page, and both depend on the text alone.
+TEXT_FEATURE_CACHE = 1 << 16
 
 
-@functools.lru_cache(maxsize=WORD_COUNT_CACHE)
+@functools.lru_cache(maxsize=TEXT_FEATURE_CACHE)
 def word_count(text: str) -> float:
     """Word count that treats each CJK character as half a word (remembered: the article,
     page-kind and section rules ask again for the blocks the features counted)."""
@@ -216,11 +217,6 @@ def own_features(block: Block, lines: list[str]) -> list[float]:
         float(block.end < len(lines) and not lines[block.end].strip()),
         *looks[24:],
     ]
-
-
-# Texts whose features are remembered: menu items, share buttons and bylines repeat across a
-# site's pages and within a page, and their features depend on the text alone.
-TEXT_FEATURE_CACHE = 1 << 16
 
 
 @functools.lru_cache(maxsize=TEXT_FEATURE_CACHE)
