@@ -22,7 +22,7 @@ import numpy as np
 
 from declutter.features import window_mean
 from declutter.lexicon import alternatives, literal_start
-from declutter.render import BLOCK_LEVEL_TAGS, parse_html, render_tracked, visible_chars
+from declutter.render import BLOCK_LEVEL_TAGS, PRE_TAGS, parse_html, render_tracked, visible_chars
 from declutter.segmenter import Block, split_lines
 
 # Bumped whenever these features change: an HTML model records the version it was trained with.
@@ -139,7 +139,8 @@ def dom_feature_names() -> list[str]:
 
 class Context(NamedTuple):
     """An element's place in the page: flags on it or any ancestor, class flags near it, depth,
-    and the ids of its box (its closest block-level element), container and outer container."""
+    the ids of its box (its closest block-level element), container and outer container, and
+    of the preformatted element (``<pre>``) it sits in (0: none)."""
 
     flags: int
     own: int  # own class flags
@@ -149,6 +150,7 @@ class Context(NamedTuple):
     box: int = 0
     container: int = 0
     outer: int = 0
+    code: int = 0
 
 
 _ROOT = Context(0, 0, 0, 0, 0)
@@ -209,6 +211,7 @@ class Tracker:
             box,
             container,
             outer,
+            box if tag in PRE_TAGS else up.code,
         )
 
 
@@ -226,21 +229,24 @@ def _context_vectors(contexts: list[Context | None]) -> np.ndarray:
 
 
 class LineDom(NamedTuple):
-    """The DOM side of a rendered page's lines: features, and the ids of each line's groups."""
+    """The DOM side of a rendered page's lines: features, the ids of each line's groups, and of
+    the preformatted element each line sits in."""
 
     features: np.ndarray  # (lines, N_LINE): see LINE_NAMES
     groups: np.ndarray  # (lines, 2) int: the line's container and outer container (0: none)
+    code: np.ndarray | None = None  # (lines,) int: the line's <pre> element (0: none); not a feature
 
 
 def line_dom(lines: list[str], pieces: list[tuple[str, Any]]) -> LineDom:
-    """Each line's DOM features (the character-weighted mean of its text pieces' context vectors)
-    and groups (those of the piece its first character comes from)."""
+    """Each line's DOM features (the character-weighted mean of its text pieces' context vectors),
+    groups and preformatted element (those of the piece its first character comes from)."""
     counts = np.array([visible_chars(p) for p, _ in pieces], dtype=float)
     keep = np.flatnonzero(counts > 0)
     out = np.zeros((len(lines), N_LINE))
     groups = np.zeros((len(lines), 2), dtype=np.int64)
+    code = np.zeros(len(lines), dtype=np.int64)
     if not len(keep):
-        return LineDom(out, groups)
+        return LineDom(out, groups, code)
     contexts = [pieces[i][1] for i in keep]
     vectors = _context_vectors(contexts)
     counts = counts[keep]
@@ -251,10 +257,12 @@ def line_dom(lines: list[str], pieces: list[tuple[str, Any]]) -> LineDom:
     at = _integral_at(np.minimum(bounds, starts[-1]), starts, integral, vectors)
     out[:] = (at[1:] - at[:-1]) / np.maximum(line_counts, 1.0)[:, None]
     first = _piece_at(bounds[:-1], starts, len(vectors))
-    ids = np.array([(c.container, c.outer) if c else (0, 0) for c in contexts], dtype=np.int64)
-    groups[:] = ids[first]
+    ids = np.array([(c.container, c.outer, c.code) if c else (0, 0, 0) for c in contexts], dtype=np.int64)
+    groups[:] = ids[first, :2]
+    code[:] = ids[first, 2]
     groups[line_counts == 0] = 0
-    return LineDom(out, groups)
+    code[line_counts == 0] = 0
+    return LineDom(out, groups, code)
 
 
 def _piece_at(x: np.ndarray, starts: np.ndarray, n_pieces: int) -> np.ndarray:

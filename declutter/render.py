@@ -38,7 +38,7 @@ _BLOCK_TAGS = _tags(
 # Block-level elements separated from their neighbours by a blank line.
 _PARA_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})
 _CELL_TAGS = frozenset({"td", "th"})
-_PRE_TAGS = frozenset({"pre", "listing", "plaintext", "xmp"})
+PRE_TAGS = frozenset({"pre", "listing", "plaintext", "xmp"})
 # Every element that starts a box of its own in the rendering (for grouping lines by container).
 BLOCK_LEVEL_TAGS = _BLOCK_TAGS | _PARA_TAGS | _CELL_TAGS
 # Raw-text elements that must stay intact when a too-deep page is flattened.
@@ -388,7 +388,7 @@ def _walk(
                 contexts.append(track(el, contexts[-1]) if el.text or len(el) else contexts[-1])
             if tag in _BLOCK_TAGS:
                 emit(_BREAK)
-                if tag in _PRE_TAGS:
+                if tag in PRE_TAGS:
                     pre += 1
                     push(_K_PRE)
                 else:

@@ -174,3 +174,16 @@ def test_sibling_paragraphs_share_their_container() -> None:
     at = page.text.split("\n").index("Item")
     blocks = [Block(0, 1, "One bold"), Block(at, at + 1, "Item")]
     assert block_groups(blocks, page.dom.groups).tolist() == [list(one), list(item)]
+
+
+def test_lines_know_the_preformatted_element_they_sit_in() -> None:
+    page = render_page(
+        "<html><body><p>Call it like this:</p><pre><code>x = f(1)\ny = g(x)</code></pre>"
+        "<p>Or like that:</p><pre>z = h()</pre></body></html>"
+    )
+    lines = page.text.split("\n")
+    assert page.dom.code is not None
+    code = dict(zip(lines, page.dom.code.tolist(), strict=True))
+    assert code["Call it like this:"] == code["Or like that:"] == 0
+    assert code["x = f(1)"] == code["y = g(x)"] > 0  # one listing, through its inline <code>
+    assert code["z = h()"] > 0 and code["z = h()"] != code["x = f(1)"]

@@ -286,6 +286,25 @@ def test_html_page_misdeclared_as_utf8_decodes(cleaner: Declutter) -> None:
     assert "\ufffd" not in text and "Ã" not in text
 
 
+CODE_LINES = [
+    "async function load(url) {",
+    "  const response = await fetch(url);",
+    "  return response.json();",
+    "}",
+]
+
+
+def test_html_code_listing_inside_the_article_is_kept_whole(cleaner: Declutter) -> None:
+    page, body = _seed_article_html()
+    listing = "<pre><code>" + escape("\n".join(CODE_LINES)) + "</code></pre>"
+    page = page.replace(f"<p>{escape(body[2])}</p>", f"<p>{escape(body[2])}</p>{listing}", 1)
+    doc = cleaner.run(page)
+    lines = {ln.text.strip(): ln for ln in doc.lines}
+    assert all(lines[code.strip()].label is Label.BODY for code in CODE_LINES)
+    assert "rule:code_listing" in {lines[code.strip()].reason for code in CODE_LINES}
+    assert "\n".join(c.strip() for c in CODE_LINES) in doc.body  # line by line, in order
+
+
 def test_navigation_only_html_page_has_no_body(cleaner: Declutter) -> None:
     links = "".join(f'<li><a href="/{w.lower()}">{w}</a></li>' for w in NAV_WORDS)
     page = f"<html><body><header><ul>{links}</ul></header><footer>© 2024 The Ledger</footer></body></html>"

@@ -17,6 +17,7 @@ from declutter.smoother import (
     N_PROBABILITY_CONTEXT,
     context_width,
     group_context,
+    join_code_listings,
     page_context,
     probability_context,
     refining_features,
@@ -121,3 +122,35 @@ def test_confident_chrome_is_not_revised() -> None:
         Verdict(Label.BODY, 0.9, "model"),
     ]
     assert revise_short_blocks(blocks, verdicts)[1].label is Label.CHROME
+
+
+def _verdicts(*kept: bool | None) -> list[Verdict]:
+    """Model verdicts: True kept, False dropped."""
+    return [Verdict(Label.BODY, 0.9, "model") if k else Verdict(Label.CHROME, 0.1, "model") for k in kept]
+
+
+def test_a_code_listing_between_kept_paragraphs_is_kept_whole() -> None:
+    verdicts = _verdicts(True, True, False, False, True)
+    out = join_code_listings(verdicts, [0, 7, 7, 7, 0])
+    assert [v.label.is_content for v in out] == [True] * 5
+    assert [v.reason for v in out] == ["model", "model", "rule:code_listing", "rule:code_listing", "model"]
+    assert out[2].probability == 0.1  # the model's probability stays on record
+
+
+def test_a_code_listing_is_judged_by_the_blocks_outside_listings() -> None:
+    # the listing 3 sits between listing 7 and a kept paragraph; it looks past 7 to the first paragraph
+    out = join_code_listings(_verdicts(True, False, False, True), [0, 7, 3, 0])
+    assert [v.label.is_content for v in out] == [True] * 4
+
+
+def test_a_code_listing_with_chrome_on_one_side_keeps_its_verdicts() -> None:
+    verdicts = _verdicts(True, False, True, False)
+    assert join_code_listings(verdicts, [0, 5, 5, 0]) == verdicts
+    verdicts = _verdicts(False, False, True)
+    assert join_code_listings(verdicts, [0, 5, 0]) == verdicts
+
+
+def test_a_page_that_is_one_listing_keeps_its_verdicts() -> None:
+    verdicts = _verdicts(True, False, True)
+    assert join_code_listings(verdicts, [2, 2, 2]) == verdicts
+    assert join_code_listings([], []) == []

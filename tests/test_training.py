@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from declutter import Declutter
+from declutter import Declutter, training
 from declutter.corpus import iter_records
 from declutter.labelled import parse
 from declutter.model import default_model_path, load, read_manifest
@@ -25,11 +26,25 @@ from declutter.training import (
     train_and_save,
 )
 
-PAGES = 24
+# Few pages and short boosting stages keep every code path of training (folds, stacking, the
+# page model) at a fraction of the cost. Below 200,000 rows sklearn bins each feature by weighted
+# quantiles, about 0.1 s a feature, so a fit costs seconds whatever the pages; one fit() of 24
+# pages with the shipped settings took 81 s on 2 cores, 8 pages with 20 iterations 28 s.
+PAGES = 8
+SHORT_ITERATIONS = 20
 
 
 @pytest.fixture(scope="module")
-def saved_model(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def short_boosting() -> Iterator[None]:
+    """Training settings with SHORT_ITERATIONS boosting iterations, for this module's fits."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(training, "GB_PARAMS", {**training.GB_PARAMS, "max_iter": SHORT_ITERATIONS})
+        patch.setattr(training, "HTML_GB_PARAMS", {**training.HTML_GB_PARAMS, "max_iter": SHORT_ITERATIONS})
+        yield
+
+
+@pytest.fixture(scope="module")
+def saved_model(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory, short_boosting: None) -> Path:
     """A text model trained on the first PAGES train pages (8 dev pages) and saved, once."""
     return train_and_save(corpus_dir, tmp_path_factory.mktemp("model"), limit=PAGES, dev_limit=8)
 
@@ -41,6 +56,7 @@ def test_training_is_deterministic(corpus_dir: Path, saved_model: Path) -> None:
     docs = list(examples(records, renderers))
     assert {d.renderer for d in docs} == set(TRAIN_RENDERERS)
     again = fit(docs)
+    assert again.block.n_iter_ == SHORT_ITERATIONS
     saved = load(saved_model)
     for probe in (docs[0], docs[-1]):
         _, *first_and_smoothed = saved.probabilities(probe.blocks, probe.lines)
@@ -51,6 +67,7 @@ def test_training_is_deterministic(corpus_dir: Path, saved_model: Path) -> None:
 def test_train_and_save_writes_a_loadable_model(saved_model: Path) -> None:
     path = saved_model
     manifest = read_manifest(path)
+    assert manifest["training"]["gradient_boosting"]["max_iter"] == SHORT_ITERATIONS
     assert manifest["training"]["limits"] == {"train_pages": PAGES, "dev_pages": 8}
     assert load(path).threshold == manifest["threshold"]
     assert load(path).judges_pages and manifest["page_model"]["metrics"]["pages"] == {
@@ -70,7 +87,9 @@ def test_html_examples_carry_the_dom_features_of_their_lines(corpus_dir: Path) -
     assert all(d.dom is not None and len(d.dom.features) == len(d.lines) == len(d.dom.groups) for d in docs)
 
 
-def test_train_and_save_writes_a_loadable_html_model(corpus_dir: Path, tmp_path: Path) -> None:
+def test_train_and_save_writes_a_loadable_html_model(
+    corpus_dir: Path, tmp_path: Path, short_boosting: None
+) -> None:
     path = train_and_save(corpus_dir, tmp_path, limit=PAGES, dev_limit=4, html=True)
     manifest = read_manifest(path)
     assert manifest["input"] == "html" and manifest["training"]["renderers"] == [HTML_RENDERER]
