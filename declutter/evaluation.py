@@ -104,14 +104,16 @@ def evaluate(
     line_systems: dict[str, LineSystem],
     text_systems: dict[str, TextSystem],
     progress: Callable[[Iterable[Record]], Iterable[Record]] = lambda r: r,
+    line_scores: bool = True,
 ) -> dict[str, dict[str, dict[str, Score | None]]]:
-    """Scores per system, per dataset (and overall)."""
+    """Scores per system, per dataset (and overall); ``line_scores=False`` skips the line-level
+    scores (and the alignment they need, most of the time of a long page's scoring)."""
     tallies = {name: Tally() for name in [*line_systems, *text_systems]}
     for record in progress(records):
         if not record.gold.strip():
             continue
         lines = split_lines(render(record))
-        gold_lines = line_labels(record, lines)
+        gold_lines = line_labels(record, lines) if line_scores and line_systems else None
         for name, system in line_systems.items():
             _add_lines(tallies[name], record, lines, gold_lines, system(record, lines))
         for name, text_system in text_systems.items():
@@ -119,10 +121,15 @@ def evaluate(
     return {name: tally.scores() for name, tally in tallies.items()}
 
 
-def _add_lines(tally: Tally, record: Record, lines: list[str], gold: list[bool], kept: list[bool]) -> None:
-    """Record a line system's verdicts on a page: its kept text, and (gold, kept) per non-blank line."""
+def _add_lines(
+    tally: Tally, record: Record, lines: list[str], gold: list[bool] | None, kept: list[bool]
+) -> None:
+    """Record a line system's verdicts on a page: its kept text, and (gold, kept) per non-blank
+    line (none without ``gold``)."""
     text = kept_text(lines, kept)
-    pairs = [(g, k) for g, k, ln in zip(gold, kept, lines, strict=True) if ln.strip()]
+    pairs = None
+    if gold is not None:
+        pairs = [(g, k) for g, k, ln in zip(gold, kept, lines, strict=True) if ln.strip()]
     tally.add(record.dataset, record.gold, text, pairs)
 
 

@@ -37,6 +37,14 @@ def test_evaluate_scores_per_dataset_and_overall() -> None:
     assert "keep-all" in format_table(results)
 
 
+def test_evaluate_without_line_scores_gives_the_same_token_scores() -> None:
+    records = [_record("a"), _record("b")]
+    full = evaluate(records, lambda r: r.dump, {"keep-all": keep_all}, {})["keep-all"][OVERALL]
+    tokens_only = evaluate(records, lambda r: r.dump, {"keep-all": keep_all}, {}, line_scores=False)
+    assert tokens_only["keep-all"][OVERALL]["line"] is None
+    assert tokens_only["keep-all"][OVERALL]["token"] == full["token"]
+
+
 def test_declutter_system_returns_one_flag_per_rendered_line() -> None:
     from declutter import Declutter, Settings
     from declutter.evaluation import declutter_system
