@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from declutter.article import find_title, is_headline_shaped, mark_dek, mark_meta, mark_title
+from declutter.article import (
+    find_title,
+    headline_terms,
+    is_headline_shaped,
+    mark_dek,
+    mark_meta,
+    mark_title,
+)
 from declutter.document import Verdict
 from declutter.labels import Label
 from declutter.segmenter import segment
@@ -45,6 +52,57 @@ def test_dropped_headline_is_rescued_when_likely() -> None:
     ]
     assert find_title(blocks, verdicts) == 0
     assert mark_title(blocks, verdicts)[0].reason == "rule:title"
+
+
+def _verdicts(*probabilities: float) -> list[Verdict]:
+    """Model verdicts at these probabilities (content from 0.5)."""
+    return [Verdict(Label.BODY if p >= 0.5 else Label.CHROME, p, "model") for p in probabilities]
+
+
+def test_a_kept_button_above_the_headline_is_not_the_title() -> None:
+    blocks = segment(["Book a demo", HEADLINE, BODY, BODY2])
+    assert find_title(blocks, _verdicts(0.6, 0.6, 0.9, 0.9)) == 1  # its words are not the article's
+
+
+def test_a_dropped_headline_far_above_the_body_is_found() -> None:
+    share = ["Share", "Tweet", "Email", "Print", "Comments", "Photo: City council", "Listen"] * 2
+    blocks = segment([HEADLINE, *share, BODY, BODY2])
+    verdicts = _verdicts(0.1, *[0.05] * len(share), 0.9, 0.9)
+    assert find_title(blocks, verdicts) == 0
+    assert mark_title(blocks, verdicts)[0].reason == "rule:title"
+
+
+def test_a_headline_the_article_does_not_echo_needs_the_model() -> None:
+    unrelated = "Weekend weather looks mild"
+    assert find_title(segment([unrelated, BODY, BODY2]), _verdicts(0.05, 0.9, 0.9)) is None
+    assert find_title(segment([unrelated, BODY, BODY2]), _verdicts(0.8, 0.9, 0.9)) == 0
+
+
+def test_the_headline_wins_over_the_standfirst_under_it() -> None:
+    dek = "The council said the old bridge will close to traffic while repairs take two years"
+    blocks = segment([HEADLINE, dek, BODY, BODY2])
+    assert find_title(blocks, _verdicts(0.7, 0.9, 0.9, 0.9)) == 0
+
+
+def test_the_headline_the_markup_names_wins() -> None:
+    kicker = "Bridges of the county series continues"
+    blocks = segment([kicker, HEADLINE, "Menu", BODY, BODY2])
+    verdicts = _verdicts(0.9, 0.2, 0.1, 0.9, 0.9)
+    assert find_title(blocks, verdicts) == 0
+    assert find_title(blocks, verdicts, hint="Council Votes to Close Old Bridge") == 1
+    assert mark_title(blocks, verdicts, hint="Council votes to close old bridge")[1].label is Label.TITLE
+    assert find_title(blocks, verdicts, hint="A headline that is not on the page") == 0
+
+
+def test_headline_terms_are_longer_words_and_cjk_pairs() -> None:
+    assert headline_terms("Council votes to close old bridge") == {
+        "council",
+        "votes",
+        "close",
+        "old",
+        "bridge",
+    }
+    assert headline_terms("外国专家") == {"外国", "国专", "专家"}
 
 
 def test_byline_date_and_author_name_become_meta() -> None:
