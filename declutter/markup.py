@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from declutter.dom import LineDom, render_root
-from declutter.metadata import MARKUP_UNKNOWN, METADATA_FIELDS, extract, markup_kind
+from declutter.metadata import MARKUP_UNKNOWN, METADATA_FIELDS, extract, markup_kind, title
 from declutter.render import parse_html, render_tree
 
 __all__ = ["METADATA_FIELDS", "Page", "read_page"]
@@ -20,6 +20,7 @@ class Page:
     metadata: dict[str, str | None] = field(default_factory=dict)
     dom: LineDom | None = None  # the DOM features and groups of each line of ``text`` (declutter.dom)
     kind: float = MARKUP_UNKNOWN  # whether the markup calls it an article (metadata.markup_kind)
+    headline: str | None = None  # the title the markup names (read with or without the metadata)
 
 
 def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
@@ -30,4 +31,6 @@ def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
         text, lines = render_root(root)
     else:
         text, lines = render_tree(root, noscript=True), None
-    return Page(text, extract(root) if metadata else {}, lines, markup_kind(root) if dom else MARKUP_UNKNOWN)
+    found = extract(root) if metadata else {}
+    headline = found["title"] if metadata else title(root)
+    return Page(text, found, lines, markup_kind(root) if dom else MARKUP_UNKNOWN, headline)

@@ -115,6 +115,12 @@ def extract(root: lxml.html.HtmlElement) -> dict[str, str | None]:
     return {name: found[name] or None for name in METADATA_FIELDS}
 
 
+def title(root: lxml.html.HtmlElement) -> str | None:
+    """The page's title alone, as :func:`extract` finds it."""
+    found = _ld_title(_json_ld(root), root) or _first(_meta_values(root), _TITLE_KEYS) or article_title(root)
+    return _clean(found) or None
+
+
 # What the markup says of the page's kind: an article (JSON-LD article type, og:type "article"),
 # something else (another og:type: "website", "product"), or nothing.
 MARKUP_ARTICLE, MARKUP_OTHER, MARKUP_UNKNOWN = 1.0, 0.0, 0.5

@@ -221,7 +221,7 @@ class Declutter:
             if page.dom is not None and page.dom.code is not None:
                 code = page.dom.code[[b.start for b in blocks]].tolist() if blocks else []
                 verdicts = smoother.join_code_listings(verdicts, code)
-        verdicts = article.mark_title(blocks, verdicts, page.metadata.get("title"))
+        verdicts = article.mark_title(blocks, verdicts, page.headline)
         verdicts = article.mark_dek(blocks, verdicts)
         verdicts = article.mark_meta(blocks, verdicts)
         return Judged(lines, blocks, verdicts, features)

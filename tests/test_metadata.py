@@ -16,6 +16,7 @@ from declutter.metadata import (
     extract,
     markup_kind,
     similarity,
+    title,
 )
 from declutter.render import parse_html
 
@@ -126,6 +127,11 @@ def test_similarity_is_the_share_of_words_in_common() -> None:
     assert similarity("seal pups counted", "seal pups counted") == 1.0
     assert similarity("seal pups", "dogs cats") == 0.0
     assert article_title(parse_html("<html></html>")) == ""
+
+
+def test_title_alone_is_the_title_extract_finds(corpus_dir: Path) -> None:
+    roots = [parse_html(r.html) for r in iter_records(corpus_dir, ("sanity",))]
+    assert [title(root) for root in roots] == [extract(root)["title"] for root in roots]
 
 
 def test_titles_of_the_sanity_pages(corpus_dir: Path) -> None:

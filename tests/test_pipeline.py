@@ -250,6 +250,14 @@ def test_html_title_from_markup_wins_over_the_text_headline(cleaner: Declutter) 
     assert doc.title == SEED_TITLE and doc.metadata["title"] == "The headline as published"
 
 
+def test_html_text_is_the_same_with_or_without_the_metadata(cleaner: Declutter) -> None:
+    page, _ = _seed_article_html(head=f"<title>{escape(SEED_TITLE)} | Reuters</title>")
+    page = page.replace("<nav>", f"<p>{escape(SEED_TITLE)}: read our special report</p><nav>", 1)
+    plain = Declutter.from_model(cleaner.model, Settings(metadata=False), cleaner.html_model)  # type: ignore[arg-type]
+    with_metadata, without = cleaner.run(page), plain.run(page)
+    assert with_metadata.title == without.title == SEED_TITLE and with_metadata.text == without.text
+
+
 def test_document_titles_of_the_sanity_pages(cleaner: Declutter, corpus_dir: Path) -> None:
     pairs = [
         (record.extra["title"], cleaner.run(record.html, source=record.id).metadata["title"])
