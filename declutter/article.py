@@ -109,23 +109,7 @@ def find_title(blocks: list[Block], verdicts: list[Verdict], hint: str | None = 
     named = _named_title(blocks, first_body, hint)
     if named is not None:
         return named
-    article_terms: set[str] = set()
-    for i in [first_body, *[k for k in kept if k > first_body][: TITLE_BODY_BLOCKS - 1]]:
-        article_terms |= headline_terms(blocks[i].text)
-    scores: dict[int, float] = {}
-    overlaps: dict[int, float] = {}
-    for i in range(max(0, first_body - TITLE_WINDOW), first_body + 1):
-        text = blocks[i].text
-        if not is_headline_shaped(text) or is_person_name(text):
-            continue  # an unkept bare name above the headline is a byline
-        if i == first_body and not verdicts[i].label.is_content:
-            continue
-        terms = headline_terms(text)
-        overlap = len(terms & article_terms) / len(terms) if terms else 0.0
-        if not verdicts[i].label.is_content and overlap < TITLE_RESCUE_OVERLAP:
-            continue
-        overlaps[i] = overlap
-        scores[i] = _title_score(verdicts[i].probability, overlap, words(text), first_body - i)
+    scores, overlaps = _candidates(blocks, verdicts, first_body, kept)
     chosen = max(scores, key=lambda i: (scores[i], -i), default=None)
     if chosen is None or scores[chosen] <= TITLE_MIN_SCORE:
         return None
@@ -133,6 +117,31 @@ def find_title(blocks: list[Block], verdicts: list[Verdict], hint: str | None = 
     key = block_key(blocks[chosen].text)
     copies = [i for i in range(chosen, first_body + 1) if block_key(blocks[i].text) == key]
     return copies[-1]
+
+
+def _candidates(
+    blocks: list[Block], verdicts: list[Verdict], first_body: int, kept: list[int]
+) -> tuple[dict[int, float], dict[int, float]]:
+    """The headline candidates above the body: each one's score, and the share of its terms the
+    article uses."""
+    article_terms: set[str] = set()
+    for i in [first_body, *[k for k in kept if k > first_body][: TITLE_BODY_BLOCKS - 1]]:
+        article_terms |= headline_terms(blocks[i].text)
+    scores: dict[int, float] = {}
+    overlaps: dict[int, float] = {}
+    for i in range(max(0, first_body - TITLE_WINDOW), first_body + 1):
+        text, verdict = blocks[i].text, verdicts[i]
+        if not is_headline_shaped(text) or is_person_name(text):
+            continue  # a bare name above the headline is a byline
+        if i == first_body and not verdict.label.is_content:
+            continue
+        terms = headline_terms(text)
+        overlap = len(terms & article_terms) / len(terms) if terms else 0.0
+        if not verdict.label.is_content and overlap < TITLE_RESCUE_OVERLAP:
+            continue
+        overlaps[i] = overlap
+        scores[i] = _title_score(verdict.probability, overlap, words(text), first_body - i)
+    return scores, overlaps
 
 
 def _named_title(blocks: list[Block], first_body: int, hint: str | None) -> int | None:
