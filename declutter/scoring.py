@@ -19,18 +19,18 @@ def tokenize(text: str) -> list[str]:
 def shingles(text: str, size: int = SHINGLE_SIZE) -> Counter[tuple[str, ...]]:
     """Multiset of token n-grams; a text shorter than ``size`` is one (short) shingle."""
     tokens = tokenize(text)
-    return Counter(tuple(tokens[i : i + size]) for i in range(max(1, len(tokens) - size + 1)))
+    if len(tokens) < size:
+        return Counter([tuple(tokens)])
+    # each run of ``size`` tokens: the i-th tail starts i tokens later, zip stops at the shortest
+    return Counter(zip(*(tokens[i:] for i in range(size)), strict=False))
 
 
 def page_counts(gold: str, predicted: str) -> tuple[float, float, float]:
     """TP, FP, FN of one page's shingles, normalised to sum to 1 (pages weigh the same)."""
     true, pred = shingles(gold), shingles(predicted)
-    tp = fp = fn = 0
-    for key in true.keys() | pred.keys():
-        t, p = true.get(key, 0), pred.get(key, 0)
-        tp += min(t, p)
-        fp += max(0, p - t)
-        fn += max(0, t - p)
+    small, large = (true, pred) if len(true) <= len(pred) else (pred, true)
+    tp = sum(min(count, large[key]) for key, count in small.items() if key in large)
+    fp, fn = pred.total() - tp, true.total() - tp  # the shingles of each side that the other lacks
     total = tp + fp + fn
     if total == 0:
         return 0.0, 0.0, 0.0

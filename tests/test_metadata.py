@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -130,7 +131,7 @@ def test_similarity_is_the_share_of_words_in_common() -> None:
 
 
 def test_title_alone_is_the_title_extract_finds(corpus_dir: Path) -> None:
-    roots = [parse_html(r.html) for r in iter_records(corpus_dir, ("sanity",))]
+    roots = [parse_html(r.html) for r in itertools.islice(iter_records(corpus_dir, ("sanity",)), 40)]
     assert [title(root) for root in roots] == [extract(root)["title"] for root in roots]
 
 

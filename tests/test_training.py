@@ -29,8 +29,8 @@ from declutter.training import (
 # Few pages and short boosting stages keep every code path of training (folds, stacking, the
 # page model) at a fraction of the cost. Below 200,000 rows sklearn bins each feature by weighted
 # quantiles, about 0.1 s a feature, so a fit costs seconds whatever the pages; one fit() of 24
-# pages with the shipped settings took 81 s on 2 cores, 8 pages with 20 iterations 28 s.
-PAGES = 8
+# pages with the shipped settings took 81 s on 2 cores, 8 pages with 20 iterations 32 s, 4 pages 25 s.
+PAGES = 4
 SHORT_ITERATIONS = 20
 
 
