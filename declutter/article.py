@@ -145,13 +145,13 @@ def _candidates(
 
 
 def _named_title(blocks: list[Block], first_body: int, hint: str | None) -> int | None:
-    """The block that reads as ``hint`` nearest above the first body paragraph (within
-    TITLE_WINDOW blocks), if any."""
+    """The block that reads as ``hint`` nearest above the first body paragraph, if any (below
+    the body, a block that reads as the markup's title is more often a teaser or share text that
+    repeats a social headline than the page's own headline)."""
     key = block_key(hint) if hint else ""
     if not key:
         return None
-    window = range(first_body, max(0, first_body - TITLE_WINDOW) - 1, -1)
-    return next((i for i in window if block_key(blocks[i].text) == key), None)
+    return next((i for i in range(first_body, -1, -1) if block_key(blocks[i].text) == key), None)
 
 
 def headline_terms(text: str) -> set[str]:

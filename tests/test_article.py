@@ -94,6 +94,15 @@ def test_the_headline_the_markup_names_wins() -> None:
     assert find_title(blocks, verdicts, hint="A headline that is not on the page") == 0
 
 
+def test_the_named_headline_counts_above_the_body_only() -> None:
+    menu = [f"Section {n}" for n in range(40)]
+    blocks = segment([HEADLINE, *menu, BODY, BODY2, "Council votes to close old bridge"])
+    verdicts = _verdicts(0.1, *[0.05] * len(menu), 0.9, 0.9, 0.1)
+    assert find_title(blocks, verdicts, hint=HEADLINE) == 0  # 41 blocks above the body
+    below = segment([BODY, BODY2, HEADLINE])
+    assert find_title(below, _verdicts(0.9, 0.9, 0.1), hint=HEADLINE) is None  # a teaser below
+
+
 def test_headline_terms_are_longer_words_and_cjk_pairs() -> None:
     assert headline_terms("Council votes to close old bridge") == {
         "council",
