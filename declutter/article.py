@@ -6,10 +6,8 @@ and byline/date/source lines near the article become ``meta``.
 
 from __future__ import annotations
 
-import re
-
 from declutter.document import RULE_PREFIX, Verdict
-from declutter.features import CJK_RE, block_key
+from declutter.features import CJK_RE, TOKEN_RE, block_key
 from declutter.features import word_count as words
 from declutter.labels import Label
 from declutter.rules import (
@@ -51,7 +49,6 @@ TITLE_BODY_BLOCKS = 40
 # Terms: words of at least this many characters (shorter ones are mostly function words in any
 # script that spaces its words); CJK text counts its character pairs.
 TITLE_TERM_MIN_CHARS = 3
-WORD_RE = re.compile(r"\w+")
 # A standfirst scores like a headline: when the best block has DEK_MIN_WORDS words or more, a
 # shorter candidate at most TITLE_DEK_GAP blocks above it, whose terms the article uses at least
 # TITLE_DEK_OVERLAP and whose score is within TITLE_DEK_MARGIN of the best, is the headline
@@ -158,7 +155,7 @@ def headline_terms(text: str) -> set[str]:
     """The terms a headline shares with its article: words of TITLE_TERM_MIN_CHARS characters or
     more, lower-cased, and the character pairs of CJK words."""
     terms: set[str] = set()
-    for word in WORD_RE.findall(text.lower()):
+    for word in TOKEN_RE.findall(text.lower()):
         if CJK_RE.search(word):
             terms.update(word[k : k + 2] for k in range(len(word) - 1))
         elif len(word) >= TITLE_TERM_MIN_CHARS:

@@ -234,7 +234,7 @@ class LineDom(NamedTuple):
 
     features: np.ndarray  # (lines, N_LINE): see LINE_NAMES
     groups: np.ndarray  # (lines, 2) int: the line's container and outer container (0: none)
-    code: np.ndarray | None = None  # (lines,) int: the line's <pre> element (0: none); not a feature
+    code: np.ndarray  # (lines,) int: the line's <pre> element (0: none); not a model feature
 
 
 def line_dom(lines: list[str], pieces: list[tuple[str, Any]]) -> LineDom:

@@ -98,7 +98,7 @@ def extract(root: lxml.html.HtmlElement) -> dict[str, str | None]:
     """The page's metadata (see ``METADATA_FIELDS``)."""
     values = _meta_values(root)
     ld = _json_ld(root)
-    title = _ld_title(ld, root) or _first(values, _TITLE_KEYS) or article_title(root)
+    title = _title(ld, values, root)
     author = _ld_name(ld.get("author")) or _first(values, _AUTHOR_KEYS)
     if not author:
         article_author = values.get("article:author", "")
@@ -117,8 +117,12 @@ def extract(root: lxml.html.HtmlElement) -> dict[str, str | None]:
 
 def title(root: lxml.html.HtmlElement) -> str | None:
     """The page's title alone, as :func:`extract` finds it."""
-    found = _ld_title(_json_ld(root), root) or _first(_meta_values(root), _TITLE_KEYS) or article_title(root)
-    return _clean(found) or None
+    return _clean(_title(_json_ld(root), _meta_values(root), root)) or None
+
+
+def _title(ld: dict[str, Any], values: dict[str, str], root: lxml.html.HtmlElement) -> str | None:
+    """The title from JSON-LD, else the meta tags, else the document (Readability's order)."""
+    return _ld_title(ld, root) or _first(values, _TITLE_KEYS) or article_title(root)
 
 
 # What the markup says of the page's kind: an article (JSON-LD article type, og:type "article"),

@@ -218,7 +218,7 @@ class Declutter:
             verdicts = rules.apply_chrome_rules(blocks, verdicts)
         if self.settings.smooth and judge is not None:
             verdicts = smoother.revise_short_blocks(blocks, verdicts)
-            if page.dom is not None and page.dom.code is not None:
+            if page.dom is not None:
                 code = page.dom.code[[b.start for b in blocks]].tolist() if blocks else []
                 verdicts = smoother.join_code_listings(verdicts, code)
         verdicts = article.mark_title(blocks, verdicts, page.headline)
