@@ -53,9 +53,9 @@ CHROME_RULES = (
         "a lone advertisement marker or 'continue reading' interstitial",
         re.compile(
             r"^\W*(?:advertisements?|advertising|ads?|anzeige|werbung|publicité|publicidad|"
-            r"sponsored(?: content)?|paid content|广告|"
+            r"sponsored(?: content)?|paid content|广告|(?:advertisement\W+)?(?:"
             r"(?:story|article) continues (?:below|after)(?: (?:this )?(?:advertisement|ad))?|"
-            r"continue reading(?: the main story| below)?|scroll to continue(?: with content)?|"
+            r"continue reading(?: the main story| below)?|scroll to continue(?: with content)?)|"
             r"skip (?:this )?ad(?:vertisement)?)\W*$",
             _I,
         ),
@@ -139,7 +139,7 @@ CHROME_RULES = (
         re.compile(
             # The lookahead lists where an alternative can start: the text's start (the "^"
             # alternatives) or the first characters of the others; the engine skips other positions.
-            r"(?:^|(?=[\[(acegiprsx]))(?:"
+            r"(?:^|(?=[\[(/acefghiprsvx]))(?:"
             r"\[(?:file|photo|image|reuters|ap|afp|getty)[^\]]*\]\s*$|"
             r"\((?:ap|afp|reuters|epa)? ?(?:photo|image|file|picture)s?(?: by)?[:/][^)]*\)\s*$|"
             r"^\W*(?:photo|image|picture|photograph|credit|foto|bild)s?(?: credit)?"
@@ -148,8 +148,40 @@ CHROME_RULES = (
             r"\b(?:photograph|photo|picture|image|credit)\s*:\s*[A-Z][^.]*$|"
             r"\b(?:ap|afp|reuters|epa|getty|efe|xinhua)(?: photo| images)?\s*/\s*"
             r"(?-i:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)\)?\s*$|"
-            r"\b(?:getty images|shutterstock|istock(?:photo)?)\W*$)",
+            r"\b(?:getty images|shutterstock|istock(?:photo)?)\W*$|"
+            # a credit at the end: "Photo / Getty", "Image: NASA.", "(Pic: AAP/Dean Lewins.)",
+            # "(Evan Vucci/AP)", "Lynne Sladky/AP Photo", "(Courtesy of Lionsgate)", "File photo"
+            r"\b(?:photo|image|picture|pic|credit)s?\s*[/:]\s*(?-i:[A-Z])[^.]{0,40}\.?\s*$|"
+            r"\((?:pic|photo|picture|image|credit)s?\s*:[^()]*\)\W*$|"
+            r"\((?-i:(?:[A-Z][\w.'-]+\s+){1,3}[A-Z][\w.'-]+)\s*/\s*(?-i:[A-Z])[^()]*\)\W*$|"
+            r"(?<=[\w.])/(?:ap|afp|reuters|epa|getty(?: images)?|efe|xinhua)(?: photo| images)?\)?\s*$|"
+            r"\((?:photos? )?courtesy(?: of)? [^()]{1,50}\)\W*$|\([^()]{1,40}/screenshot\)\W*$|"
+            r"\bfile photo\W*$|\bhide caption\W*$|\bvia (?:ap|afp|reuters|epa|getty images)\)?\W*$|"
+            # who is where in the picture, and "In this photo taken …"
+            r"\((?:l-r|r-l|l to r|from left|left to right|from right|right to left|pictured)\)|"
+            r"^in this (?:[\w.,-]+ ){0,2}(?:photo|image|picture|photograph)\b)",
             _I,
+        ),
+        max_words=60,
+    ),
+    Rule(
+        "related_link",
+        "a link to another story: 'READ MORE: …', 'Related: …', 'See also: …', 'Up next: …'",
+        re.compile(
+            r"^\W{0,3}(?:more|read more|see more|read|watch|listen|related(?: stories| story| articles?|"
+            r"| coverage| content| reading| links?)?|see also|also see|also read|read also|read next|"
+            r"don't miss|do not miss|must read|up next|next up|trending(?: now)?|recommended(?: reading)?|"
+            r"more (?:from|on) [^:]{1,30})\s*:\s*\S",
+            _I,
+        ),
+        max_words=30,
+    ),
+    Rule(
+        "embed",
+        "an embedded social post's signature or picture link: '— Jane Doe (@jdoe) March 29, 2013'",
+        re.compile(
+            r"^\W*[—–-]\s*[^()]{1,60}\(@\w{1,20}\)\s*(?:on\s+)?\w+\.? \d{1,2}, \d{4}\s*$|"
+            r"\bpic\.twitter\.com/\w+\W*$|https?://t\.co/\w+\W*$"
         ),
         max_words=60,
     ),

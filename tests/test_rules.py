@@ -33,6 +33,15 @@ from declutter.segmenter import segment
         ("Skip to content", "skip_link"),
         ("0", "lone_number"),
         ("Twin explosions went off on Tuesday [File: Jane Doe/Reuters]", "caption"),
+        ("Advertisement - Continue Reading Below", "advertisement"),
+        ("READ MORE: Canadian man, family released after five years", "related_link"),
+        ("Related: NASA's New Game Lets You Drive the Mars Rover", "related_link"),
+        ("SEE ALSO: Logan Proves That Audiences Aren't Afraid", "related_link"),
+        ("(MORE: 16 Billion-Dollar Disasters Have Impacted the U.S. This Year)", "related_link"),
+        ("More from Science: Why the sky is blue", "related_link"),
+        ("— Jane Doe (@jdoe) October 18, 2017", "embed"),
+        ("The world's most boring hat https://t.co/rnHPgyhx4Z", "embed"),
+        ("Squirrel Girl is back! pic.twitter.com/gcyhT4Qlnd", "embed"),
     ],
 )
 def test_chrome_rules_fire_by_name(text: str, name: str) -> None:
@@ -47,6 +56,11 @@ def test_chrome_rules_fire_by_name(text: str, name: str) -> None:
         "Officials said they would share the findings with the committee on Monday.",
         "In 2019, 14 people were hurt.",
         "Copyright lawyers for the studio said the case would be heard in March next year.",
+        "Read more about the scheme in the council's guide.",
+        "More than 200 people died: most of them in the north.",
+        "Map 2: Hollywood (Assault/Escort)",
+        "The photo: a man in a boat, taken in 1953 by a stranger.",
+        "She wrote to him (@jdoe on the site) every day.",
     ],
 )
 def test_chrome_rules_leave_prose_alone(text: str) -> None:
@@ -139,6 +153,19 @@ def test_section_heading_in_the_top_menu_cuts_nothing() -> None:
         "Protesters gather in Kiev on Sunday. REUTERS/Gleb Garanich",
         "Image via Jane Doe",
         "A grey seal pup rests on the shingle. Photograph: Northern Ledger",
+        "Rudd's rhetoric has failed to stick. (Pic: Stefan Postles/Getty.)",
+        "The President kicked off the month. (Evan Vucci/AP)",
+        "(Joe Scarnici/Getty Images for Bacardi)",
+        "Marcus Stroman was excellent in his first start. Lynne Sladky/AP Photo",
+        "Hugh Jackman at the premiere. Photo / Getty",
+        "The drill touches the ground. Image: NASA.",
+        "Bryan Cranston stars as Zordon. (Courtesy of Lionsgate)",
+        "See Mars through the rover's eyes. (Access Mars/Screenshot)",
+        "A 3D illustration of the extinct Tasmanian tiger. File photo",
+        "President Trump speaks at a reception. Andrew Harnik/AP hide caption",
+        "A man walks in a strong wind in Iwaki. (Kyodo News via AP)",
+        "(L-R) Manu Jain and Jai Mani at the launch of the phone",
+        "In this photo taken Aug. 28, 2016, the ambassador addresses three families.",
     ],
 )
 def test_captions_with_credits_are_chrome(text: str) -> None:
