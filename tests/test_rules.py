@@ -140,6 +140,21 @@ def test_a_confident_block_after_the_heading_resumes_the_article() -> None:
     assert reasons[6:] == ["rule:section_end", "rule:after_section_end"]
 
 
+def test_a_paragraph_of_prose_after_the_heading_resumes_the_article_at_lower_probability() -> None:
+    lines = [
+        "A long article paragraph that the model keeps as body text for this test. " * 4,
+        "Related Articles",
+        "Teaser headline for a different story",
+        "The rally started with a one-out single to right field in the eighth, "
+        "and two doubles brought both runners home.",
+        "Short line the model keeps.",
+    ]
+    blocks = segment([line for text in lines for line in (text, "")])
+    out = apply_chrome_rules(blocks, [Verdict(Label.BODY, q, "model") for q in (0.95, 0.6, 0.8, 0.7, 0.7)])
+    assert [v.reason for v in out[1:3]] == ["rule:section_end", "rule:after_section_end"]
+    assert [v.label for v in out[3:]] == [Label.BODY, Label.BODY]
+
+
 def test_section_heading_in_the_top_menu_cuts_nothing() -> None:
     lines = ["Opinion", "A long article paragraph that the model keeps as body text for this test."]
     out = apply_chrome_rules(segment(lines), _verdicts([Label.CHROME, Label.BODY]))
