@@ -74,6 +74,16 @@ CHROME_RULES = (
         ),
     ),
     Rule(
+        "sign_up_terms",
+        "the terms under a sign-up form: 'By creating an account, you … agree to the Terms of Service'",
+        re.compile(
+            r"^\W*by (?:creating an account|registering|signing up|subscribing|signing in|"
+            r"clicking [^,]{1,30}),? you (?:\w+ ){0,4}(?:agree|accept|consent|verify|acknowledge|confirm)",
+            _I,
+        ),
+        max_words=80,
+    ),
+    Rule(
         "app_promo",
         "app download and 'get all your news' promos",
         re.compile(

@@ -34,6 +34,11 @@ from declutter.segmenter import segment
         ("0", "lone_number"),
         ("Twin explosions went off on Tuesday [File: Jane Doe/Reuters]", "caption"),
         ("Advertisement - Continue Reading Below", "advertisement"),
+        (
+            "By creating an account, you verify that you are at least 13 years of age, and have read "
+            "and agree to the Terms of Service and Privacy Policy.",
+            "sign_up_terms",
+        ),
         ("READ MORE: Canadian man, family released after five years", "related_link"),
         ("Related: NASA's New Game Lets You Drive the Mars Rover", "related_link"),
         ("SEE ALSO: Logan Proves That Audiences Aren't Afraid", "related_link"),
@@ -61,6 +66,7 @@ def test_chrome_rules_fire_by_name(text: str, name: str) -> None:
         "Map 2: Hollywood (Assault/Escort)",
         "The photo: a man in a boat, taken in 1953 by a stranger.",
         "She wrote to him (@jdoe on the site) every day.",
+        "By signing up for the program, the town agreed to cut its emissions by half.",
     ],
 )
 def test_chrome_rules_leave_prose_alone(text: str) -> None:
