@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -294,6 +295,11 @@ PRESET_GRID = (0.05, 0.1, 0.2, 0.3, *THRESHOLD_GRID, 0.97, 0.99)
 # Each preset's threshold maximises F-beta of dev token precision and recall: beta 0.5 weighs
 # precision twice as much as recall (favor_precision), beta 2 the reverse (favor_recall).
 PRESET_BETAS = {"favor_precision": 0.5, "favor_recall": 2.0}
+# A rescore (a rule changed, the model did not) keeps a threshold chosen before unless another
+# beats it on dev by more than this: flat stretches of the sweep differ by less, which is noise
+# beside retraining's seed-to-seed spread (dev ±0.002, sanity ±0.008). The first rescore with
+# the caption and related-link rules would have moved the HTML threshold 0.75 -> 0.9 for +0.0006.
+RESCORE_MARGIN = 0.001
 
 
 def _estimators(fitted: Fitted) -> dict[str, object]:
@@ -327,16 +333,23 @@ def _dev_scores(
 
 
 def choose_threshold(
-    corpus_dir: Path, model: Model, dev_limit: int | None = None, log: Callable[[str], None] = lambda _: None
+    corpus_dir: Path,
+    model: Model,
+    dev_limit: int | None = None,
+    log: Callable[[str], None] = lambda _: None,
+    current: dict[str, float] | None = None,
 ) -> tuple[float, dict[str, Any]]:
     """Sweep the threshold on dev with the current pipeline; the best one and the metrics to record
-    (with the sweep, and each preset's threshold under ``"presets"``)."""
+    (with the sweep, and each preset's threshold under ``"presets"``). ``current``: the thresholds
+    chosen before (``"threshold"`` and the presets' names), kept unless beaten by RESCORE_MARGIN."""
     scores = _dev_scores(corpus_dir, model, PRESET_GRID, dev_limit)
     token = {t: scores[t]["overall"]["token"] for t in PRESET_GRID}
-    best = max(THRESHOLD_GRID, key=lambda t: token[t]["f1"])
+    chosen = current or {}
+    best = _best(THRESHOLD_GRID, lambda t: token[t]["f1"], chosen.get("threshold"))
     log(f"threshold {best}: dev token F1 {token[best]['f1']:.4f}")
     presets = {
-        name: max(PRESET_GRID, key=lambda t: f_beta(token[t], beta)) for name, beta in PRESET_BETAS.items()
+        name: _best(PRESET_GRID, functools.partial(_token_f_beta, token, beta), chosen.get(name))
+        for name, beta in PRESET_BETAS.items()
     }
     metrics = {
         CHOICE_SPLIT: scores[best],
@@ -349,6 +362,19 @@ def choose_threshold(
         "dev_pages": dev_limit,
     }
     return best, metrics
+
+
+def _best(grid: tuple[float, ...], score: Callable[[float], float], current: float | None) -> float:
+    """The grid's best threshold by ``score``; ``current`` (if on the grid) unless beaten by more
+    than RESCORE_MARGIN."""
+    best = max(grid, key=score)
+    if current in grid and score(best) - score(current) <= RESCORE_MARGIN:
+        return current
+    return best
+
+
+def _token_f_beta(token: dict[float, dict[str, float]], beta: float, threshold: float) -> float:
+    return f_beta(token[threshold], beta)
 
 
 def f_beta(score: dict[str, float], beta: float) -> float:
@@ -430,10 +456,12 @@ def _presets(metrics: dict[str, Any]) -> dict[str, float]:
 
 
 def rescore(corpus_dir: Path, model_path: Path, log: Callable[[str], None] = lambda _: None) -> Path:
-    """Re-choose the threshold and re-measure the dev metrics of a trained model with the current
-    pipeline (after a rule changed), rewriting its manifest; the model file is not touched."""
+    """Re-measure the dev metrics of a trained model with the current pipeline (after a rule
+    changed) and re-choose its thresholds (each kept unless beaten by RESCORE_MARGIN), rewriting its
+    manifest; the model file is not touched."""
     model = load(model_path)
-    best, metrics = choose_threshold(corpus_dir, model, None, log)
+    current = {"threshold": model.threshold, **model.manifest.get("presets", {})}
+    best, metrics = choose_threshold(corpus_dir, model, None, log, current)
     manifest = {**model.manifest, "threshold": best, "presets": _presets(metrics), "metrics": metrics}
     write_manifest(model_path, manifest)
     return model_path

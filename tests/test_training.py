@@ -108,3 +108,13 @@ def test_a_labelled_page_becomes_an_example_with_its_blocks_labels() -> None:
     assert doc.labels.tolist() == [False, True, True]
     assert doc.renderer == FIXTURE_RENDERER and doc.weight == 7.0
     assert block_weights(doc).sum() == pytest.approx(7.0 * len(doc.blocks))
+
+
+def test_a_rescore_keeps_the_chosen_threshold_unless_another_beats_it_by_the_margin() -> None:
+    grid = (0.5, 0.7, 0.9)
+    flat = {0.5: 0.930, 0.7: 0.940, 0.9: 0.940 + training.RESCORE_MARGIN / 2}.__getitem__
+    assert training._best(grid, flat, None) == 0.9  # first choice: the best
+    assert training._best(grid, flat, 0.7) == 0.7  # a rescore: noise does not move it
+    clear = {0.5: 0.930, 0.7: 0.940, 0.9: 0.940 + 2 * training.RESCORE_MARGIN}.__getitem__
+    assert training._best(grid, clear, 0.7) == 0.9
+    assert training._best(grid, flat, 0.65) == 0.9  # a threshold off the grid is not kept
