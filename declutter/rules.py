@@ -191,7 +191,7 @@ CHROME_RULES = (
         "an embedded social post's signature or picture link: '— Jane Doe (@jdoe) March 29, 2013'",
         re.compile(
             r"^\W*[—–-]\s*[^()]{1,60}\(@\w{1,20}\)\s*(?:on\s+)?\w+\.? \d{1,2}, \d{4}\s*$|"
-            r"\bpic\.twitter\.com/\w+\W*$|https?://t\.co/\w+\W*$"
+            r"(?=[ph])(?:pic\.twitter\.com/\w+\W*$|https?://t\.co/\w+\W*$)"
         ),
         max_words=60,
     ),
