@@ -179,7 +179,7 @@ CHROME_RULES = (
         "a link to another story: 'READ MORE: …', 'Related: …', 'See also: …', 'Up next: …'",
         re.compile(
             r"^\W{0,3}(?:more|read more|see more|read|watch|listen|related(?: stories| story| articles?|"
-            r"| coverage| content| reading| links?)?|see also|also see|also read|read also|read next|"
+            r" coverage| content| reading| links?)?|see also|also see|also read|read also|read next|"
             r"don't miss|do not miss|must read|up next|next up|trending(?: now)?|recommended(?: reading)?|"
             r"more (?:from|on) [^:]{1,30})\s*:\s*\S",
             _I,
