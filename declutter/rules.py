@@ -131,12 +131,23 @@ CHROME_RULES = (
     ),
     Rule(
         "newsletter",
-        "newsletter sign-up boxes",
+        "newsletter sign-up boxes and pitches ('… by subscribing to our (free) daily newsletter')",
         re.compile(
             r"^\W*(?:sign up for (?:our|the) [\w ]*newsletter|subscribe to (?:our|the) [\w ]*newsletter|"
-            r"get (?:our|the) [\w ]*newsletter)",
+            r"get (?:our|the) [\w ]*newsletter)|"
+            r"\b(?:subscrib\w*|sign(?:ing)? up) (?:to|for) (?:our|the) (?:[\w()'’-]+ ){0,4}newsletters?\b",
             _I,
         ),
+        max_words=50,
+    ),
+    Rule(
+        "comments",
+        "comment-section notices: 'See our Comments Policy', 'Comments are closed'",
+        re.compile(
+            r"\bcomments? (?:policy|guidelines)\b|\bcomments are (?:submitted|moderated|closed|reviewed)\b",
+            _I,
+        ),
+        max_words=60,
     ),
     Rule(
         "lone_number",

@@ -47,6 +47,11 @@ from declutter.segmenter import segment
         ("— Jane Doe (@jdoe) October 18, 2017", "embed"),
         ("The world's most boring hat https://t.co/rnHPgyhx4Z", "embed"),
         ("Squirrel Girl is back! pic.twitter.com/gcyhT4Qlnd", "embed"),
+        (
+            "Keep up to date with all the cleantech news by subscribing to our (free) daily newsletter.",
+            "newsletter",
+        ),
+        ("See our Comments Policy. Comments are submitted on the understanding that…", "comments"),
     ],
 )
 def test_chrome_rules_fire_by_name(text: str, name: str) -> None:
@@ -67,6 +72,7 @@ def test_chrome_rules_fire_by_name(text: str, name: str) -> None:
         "The photo: a man in a boat, taken in 1953 by a stranger.",
         "She wrote to him (@jdoe on the site) every day.",
         "By signing up for the program, the town agreed to cut its emissions by half.",
+        "The firm will earn a commission of 2% on every sale, the filing shows, and more after 2026.",
     ],
 )
 def test_chrome_rules_leave_prose_alone(text: str) -> None:
