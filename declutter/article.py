@@ -6,6 +6,8 @@ and byline/date/source lines near the article become ``meta``.
 
 from __future__ import annotations
 
+import re
+
 from declutter.document import RULE_PREFIX, Verdict
 from declutter.features import CJK_RE, TOKEN_RE, block_key
 from declutter.features import word_count as words
@@ -20,6 +22,9 @@ from declutter.rules import (
 )
 from declutter.segmenter import Block
 
+# A publication stamp under the headline holds a clock time ("8:52AM", "14:54:45") and a year.
+STAMP_TIME_RE = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d])")
+STAMP_YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 # Prose: the first block of at least this many words ending a sentence starts the body.
 PROSE_MIN_WORDS = 10
 # A headline has 2-30 words (CJK: a character counts half) and does not end with a full stop.
@@ -217,12 +222,18 @@ def mark_dek(blocks: list[Block], verdicts: list[Verdict]) -> list[Verdict]:
         text = blocks[i].text
         if out[i].label.is_content or out[i].reason.startswith(RULE_PREFIX):
             return out
-        if meta_rule(text) or is_date_line(text) or is_person_name(text):
+        if meta_rule(text) or is_date_line(text) or is_person_name(text) or _is_stamp(text):
             continue
         if words(text) >= DEK_MIN_WORDS and out[i].probability >= DEK_MIN_PROBABILITY:
             out[i] = Verdict(Label.BODY, out[i].probability, RULE_PREFIX + "dek")
         return out
     return out
+
+
+def _is_stamp(text: str) -> bool:
+    """Whether a block carries a year and a clock time ("Last updated by … on March 27, 2017 at
+    8:52AM"): a publication stamp, however long, not a standfirst."""
+    return bool(STAMP_TIME_RE.search(text) and STAMP_YEAR_RE.search(text))
 
 
 def _meta_reason(blocks: list[Block], verdicts: list[Verdict], i: int, title: int | None) -> str | None:

@@ -149,3 +149,15 @@ def test_unsure_standfirst_under_the_headline_is_kept() -> None:
     ]
     out = mark_dek(blocks, mark_title(blocks, verdicts))
     assert out[1].label is Label.BODY and out[1].reason == "rule:dek"
+
+
+def test_a_stamp_under_the_headline_is_no_standfirst_but_the_line_under_it_is() -> None:
+    stamp = "Last updated by Eddie Makuch on March 27, 2017 at 8:52AM"
+    dek = "Engineers found cracks in two of the supports during a routine inspection last month"
+    blocks = segment([HEADLINE, stamp, dek, BODY, BODY2])
+    unsure = Verdict(Label.CHROME, 0.45, "model")
+    sure = Verdict(Label.BODY, 0.9, "model")
+    headline = Verdict(Label.BODY, 0.8, "model")
+    out = mark_dek(blocks, mark_title(blocks, [headline, unsure, unsure, sure, sure]))
+    assert out[1].label is Label.CHROME and out[1].reason == "model"
+    assert out[2].label is Label.BODY and out[2].reason == "rule:dek"
