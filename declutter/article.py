@@ -23,6 +23,8 @@ from declutter.rules import (
 from declutter.segmenter import Block
 
 # A publication stamp under the headline holds a clock time ("8:52AM", "14:54:45") and a year.
+# Not rules.has_time: its TIME_RE wants a word boundary after the minutes ("8:52AM" fails) and
+# takes "3.45" for a time, which in a long line is as often a number.
 STAMP_TIME_RE = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d])")
 STAMP_YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 # Prose: the first block of at least this many words ending a sentence starts the body.

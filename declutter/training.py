@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -347,10 +346,8 @@ def choose_threshold(
     chosen = current or {}
     best = _best(THRESHOLD_GRID, lambda t: token[t]["f1"], chosen.get("threshold"))
     log(f"threshold {best}: dev token F1 {token[best]['f1']:.4f}")
-    presets = {
-        name: _best(PRESET_GRID, functools.partial(_token_f_beta, token, beta), chosen.get(name))
-        for name, beta in PRESET_BETAS.items()
-    }
+    f_betas = {name: {t: f_beta(token[t], beta) for t in PRESET_GRID} for name, beta in PRESET_BETAS.items()}
+    presets = {name: _best(PRESET_GRID, fb.__getitem__, chosen.get(name)) for name, fb in f_betas.items()}
     metrics = {
         CHOICE_SPLIT: scores[best],
         "threshold_sweep": {
@@ -371,10 +368,6 @@ def _best(grid: tuple[float, ...], score: Callable[[float], float], current: flo
     if current in grid and score(best) - score(current) <= RESCORE_MARGIN:
         return current
     return best
-
-
-def _token_f_beta(token: dict[float, dict[str, float]], beta: float, threshold: float) -> float:
-    return f_beta(token[threshold], beta)
 
 
 def f_beta(score: dict[str, float], beta: float) -> float:
