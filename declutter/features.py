@@ -19,7 +19,7 @@ from sklearn.feature_extraction._hashing_fast import transform as _hash_rows
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2 as _normalize_rows_l2
 
-from declutter.lexicon import CHROME_WORDS_RE, META_LEAD_RE, SECTION_END_RE, has_date
+from declutter.lexicon import META_LEAD_RE, SECTION_END_RE, count_chrome_words, has_date
 from declutter.segmenter import Block
 
 # 4: the smoother's page context and the refiner (a model of version 3 lacks both).
@@ -252,7 +252,7 @@ def text_features(text: str) -> tuple[float, ...]:
         float(bool(URL_RE.search(text))),
         float(has_date(head)),
         float(bool(META_LEAD_RE.match(text))),
-        min(5, len(CHROME_WORDS_RE.findall(head))) if short else 0.0,
+        min(5, count_chrome_words(head)) if short else 0.0,
         float(short and bool(SECTION_END_RE.match(text))),
         float(bool(COPYRIGHT_RE.search(text))),
         float(upper > 0.9 and len(text) > 3),

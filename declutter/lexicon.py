@@ -129,9 +129,30 @@ _DIGIT_RE = re.compile(r"\d")
 DATE_CACHE = 1 << 12
 
 
+# The same patterns without IGNORECASE, for ASCII text lower-cased first: their letters are all
+# lower-case, and an IGNORECASE search is two to three times slower (measured on the dev pages'
+# blocks: chrome words 12 against 6 us a block). Other text keeps the IGNORECASE patterns, as
+# lower() is not the regex engine's case folding beyond ASCII (tests/test_lexicon.py).
+_CHROME_WORDS_ASCII_RE = re.compile(CHROME_WORDS_RE.pattern)
+_DATE_ASCII_RE = re.compile(DATE_RE.pattern)
+_WEEKDAY_ASCII_RE = re.compile(WEEKDAY_RE.pattern)
+
+
+def count_chrome_words(text: str) -> int:
+    """How many times ``CHROME_WORDS_RE`` matches in the text."""
+    if text.isascii():
+        return len(_CHROME_WORDS_ASCII_RE.findall(text.lower()))
+    return len(CHROME_WORDS_RE.findall(text))
+
+
 @functools.lru_cache(maxsize=DATE_CACHE)
 def has_date(text: str) -> bool:
     """Whether ``DATE_RE`` finds a date in the text (without a digit only a weekday can match)."""
+    if text.isascii():
+        lower = text.lower()
+        return bool(
+            _DATE_ASCII_RE.search(lower) if _DIGIT_RE.search(text) else _WEEKDAY_ASCII_RE.search(lower)
+        )
     return bool(DATE_RE.search(text) if _DIGIT_RE.search(text) else WEEKDAY_RE.search(text))
 
 

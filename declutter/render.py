@@ -54,7 +54,8 @@ _PRE_TAB = "\x04"  # tab inside <pre> (not a cell separator)
 # C0 controls other than tab, LF, FF and CR, and DEL: scrubbed from the input.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _XML_DECL_RE = re.compile(r"^\ufeff?\s*<\?xml[^>]*>", re.IGNORECASE)
-_WS_RE = re.compile(r"[ \t\n\r\f]+")
+_WS = " \t\n\r\f"  # HTML's whitespace (not every character str.isspace() takes)
+_WS_RE = re.compile(f"[{_WS}]+")
 _SPACES_RE = re.compile(r" {2,}")
 _TAB_RE = re.compile(r" *\t *")
 _BREAKS_RE = re.compile(r"[ \n]*[\x01\x02][ \n\x01\x02]*")
@@ -350,8 +351,8 @@ def _break_run(match: re.Match[str]) -> str:
     return "\n" * max(need, run.count("\n"))
 
 
-# Called on each shown element with its parent's context; returns the element's own context.
-Tracker = Callable[[lxml.html.HtmlElement, Any], Any]
+# Called on each shown element (and its tag) with its parent's context; returns its own context.
+Tracker = Callable[[lxml.html.HtmlElement, str, Any], Any]
 
 
 def _walk(
@@ -384,8 +385,9 @@ def _walk(
                 if track is not None:
                     contexts.append(None)
                 continue
+            text = el.text
             if track is not None:  # an empty leaf owns no text and has no children: no context
-                contexts.append(track(el, contexts[-1]) if el.text or len(el) else contexts[-1])
+                contexts.append(track(el, tag, contexts[-1]) if text or len(el) else contexts[-1])
             if tag in _BLOCK_TAGS:
                 emit(_BREAK)
                 if tag in PRE_TAGS:
@@ -402,11 +404,10 @@ def _walk(
                 if tag == "br":
                     emit("\n")
                 push(_K_INLINE)
-            text = el.text
             if text:
                 if own is not None:
                     own((len(out), contexts[-1]))
-                emit(_pre_text(text) if pre else ws_sub(" ", text))
+                emit(_pre_text(text) if pre else " " if not text.strip(_WS) else ws_sub(" ", text))
             continue
         kind = pop()
         if track is not None:
@@ -424,7 +425,7 @@ def _walk(
         if tail and kinds:
             if own is not None:
                 own((len(out), contexts[-1]))
-            emit(_pre_text(tail) if pre else ws_sub(" ", tail))
+            emit(_pre_text(tail) if pre else " " if not tail.strip(_WS) else ws_sub(" ", tail))
     return out
 
 

@@ -8,11 +8,14 @@ import pytest
 
 from declutter.lexicon import (
     CHROME_WORDS,
+    CHROME_WORDS_RE,
     DATE_RE,
     MONTHS,
+    WEEKDAY_RE,
     WEEKDAYS,
     alternatives,
     by_first_character,
+    count_chrome_words,
     first_characters,
     has_date,
 )
@@ -26,6 +29,11 @@ SAMPLES = [
     "Dienstag, 12. März 2024 / mardi 5 décembre / martes 3 de marzo",
     "ſubscribe Kelvin \u212a Sharing homeless shareholders",
     "No date here at all, just words.",
+    "TUESDAY, MARCH 5 | 3 HOURS AGO | Sat | SEPT. 12 | 12/03/2024 | 10:45",
+    "PRIVACY POLICY | Terms Of Use | COOKIES | Follow Us | DOWNLOAD THE APP | Back To Top",
+    "PRİVACY and pri\u0307vacy; İstanbul, Mon 4",
+    "SATURDAY MORNING NEWS",
+    "Posted MARCH 5",
 ]
 
 
@@ -61,3 +69,14 @@ def test_alternatives_must_start_with_a_literal() -> None:
 @pytest.mark.parametrize("text", SAMPLES)
 def test_has_date_agrees_with_the_date_regex(text: str) -> None:
     assert has_date(text) == bool(DATE_RE.search(text))
+
+
+@pytest.mark.parametrize("pattern", [CHROME_WORDS_RE, DATE_RE, WEEKDAY_RE])
+def test_case_folded_patterns_spell_every_letter_in_lower_case(pattern: re.Pattern[str]) -> None:
+    # the fast paths lower-case ASCII text and match without IGNORECASE: sound only for such patterns
+    assert not any(c.isupper() for c in re.sub(r"\\.", "", pattern.pattern))
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_chrome_word_count_agrees_with_the_regex(text: str) -> None:
+    assert count_chrome_words(text) == len(CHROME_WORDS_RE.findall(text))

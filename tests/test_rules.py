@@ -7,6 +7,9 @@ import pytest
 from declutter.document import Verdict
 from declutter.labels import Label
 from declutter.rules import (
+    CHROME_RULES,
+    META_RULES,
+    Rule,
     apply_chrome_rules,
     chrome_rule,
     is_person_name,
@@ -15,45 +18,44 @@ from declutter.rules import (
 )
 from declutter.segmenter import segment
 
+CHROME_CASES = [
+    ("Advertisement", "advertisement"),
+    ("Continue reading the main story", "advertisement"),
+    ("Sign up to read this article", "paywall"),
+    ("Already a member? Sign in here", "paywall"),
+    ("Fourteen days free", "paywall"),
+    ("Download the app", "app_promo"),
+    ("Get all your news in one place.", "app_promo"),
+    ("Share on Facebook", "share"),
+    ("Share Tweet Email", "share"),
+    ("We use cookies to improve your experience.", "cookie"),
+    ("© 2024 The Daily Example. All rights reserved.", "copyright"),
+    ("Skip to content", "skip_link"),
+    ("0", "lone_number"),
+    ("Twin explosions went off on Tuesday [File: Jane Doe/Reuters]", "caption"),
+    ("Advertisement - Continue Reading Below", "advertisement"),
+    (
+        "By creating an account, you verify that you are at least 13 years of age, and have read "
+        "and agree to the Terms of Service and Privacy Policy.",
+        "sign_up_terms",
+    ),
+    ("READ MORE: Canadian man, family released after five years", "related_link"),
+    ("Related: NASA's New Game Lets You Drive the Mars Rover", "related_link"),
+    ("SEE ALSO: Logan Proves That Audiences Aren't Afraid", "related_link"),
+    ("(MORE: 16 Billion-Dollar Disasters Have Impacted the U.S. This Year)", "related_link"),
+    ("More from Science: Why the sky is blue", "related_link"),
+    ("— Jane Doe (@jdoe) October 18, 2017", "embed"),
+    ("The world's most boring hat https://t.co/rnHPgyhx4Z", "embed"),
+    ("Squirrel Girl is back! pic.twitter.com/gcyhT4Qlnd", "embed"),
+    (
+        "Keep up to date with all the cleantech news by subscribing to our (free) daily newsletter.",
+        "newsletter",
+    ),
+    ("See our Comments Policy. Comments are submitted on the understanding that…", "comments"),
+]
 
-@pytest.mark.parametrize(
-    ("text", "name"),
-    [
-        ("Advertisement", "advertisement"),
-        ("Continue reading the main story", "advertisement"),
-        ("Sign up to read this article", "paywall"),
-        ("Already a member? Sign in here", "paywall"),
-        ("Fourteen days free", "paywall"),
-        ("Download the app", "app_promo"),
-        ("Get all your news in one place.", "app_promo"),
-        ("Share on Facebook", "share"),
-        ("Share Tweet Email", "share"),
-        ("We use cookies to improve your experience.", "cookie"),
-        ("© 2024 The Daily Example. All rights reserved.", "copyright"),
-        ("Skip to content", "skip_link"),
-        ("0", "lone_number"),
-        ("Twin explosions went off on Tuesday [File: Jane Doe/Reuters]", "caption"),
-        ("Advertisement - Continue Reading Below", "advertisement"),
-        (
-            "By creating an account, you verify that you are at least 13 years of age, and have read "
-            "and agree to the Terms of Service and Privacy Policy.",
-            "sign_up_terms",
-        ),
-        ("READ MORE: Canadian man, family released after five years", "related_link"),
-        ("Related: NASA's New Game Lets You Drive the Mars Rover", "related_link"),
-        ("SEE ALSO: Logan Proves That Audiences Aren't Afraid", "related_link"),
-        ("(MORE: 16 Billion-Dollar Disasters Have Impacted the U.S. This Year)", "related_link"),
-        ("More from Science: Why the sky is blue", "related_link"),
-        ("— Jane Doe (@jdoe) October 18, 2017", "embed"),
-        ("The world's most boring hat https://t.co/rnHPgyhx4Z", "embed"),
-        ("Squirrel Girl is back! pic.twitter.com/gcyhT4Qlnd", "embed"),
-        (
-            "Keep up to date with all the cleantech news by subscribing to our (free) daily newsletter.",
-            "newsletter",
-        ),
-        ("See our Comments Policy. Comments are submitted on the understanding that…", "comments"),
-    ],
-)
+
+@pytest.mark.parametrize(("text", "name"), CHROME_CASES)
 def test_chrome_rules_fire_by_name(text: str, name: str) -> None:
     rule = chrome_rule(text)
     assert rule is not None and rule.name == name
@@ -79,17 +81,17 @@ def test_chrome_rules_leave_prose_alone(text: str) -> None:
     assert chrome_rule(text) is None
 
 
-@pytest.mark.parametrize(
-    ("text", "name"),
-    [
-        ("By Jonathan Landay and Steve Holland", "byline"),
-        ("Published : 6 Jan 2024, 04:58 AM", "dateline_stamp"),
-        ("Updated: 6 Jan 2024", "dateline_stamp"),
-        ("Source: News Agencies", "source"),
-        ("Reuters", "agency"),
-        ("(Reporting by Jonathan Landay; Editing by Susan Heavey)", "credits"),
-    ],
-)
+META_CASES = [
+    ("By Jonathan Landay and Steve Holland", "byline"),
+    ("Published : 6 Jan 2024, 04:58 AM", "dateline_stamp"),
+    ("Updated: 6 Jan 2024", "dateline_stamp"),
+    ("Source: News Agencies", "source"),
+    ("Reuters", "agency"),
+    ("(Reporting by Jonathan Landay; Editing by Susan Heavey)", "credits"),
+]
+
+
+@pytest.mark.parametrize(("text", "name"), META_CASES)
 def test_meta_rules_fire_by_name(text: str, name: str) -> None:
     rule = meta_rule(text)
     assert rule is not None and rule.name == name
@@ -173,28 +175,28 @@ def test_section_heading_in_the_top_menu_cuts_nothing() -> None:
     assert out[1].label is Label.BODY
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "A man walks in the wind in Iwaki. (AP Photo/Eugene Hoshiko)",
-        "Protesters gather in Kiev on Sunday. REUTERS/Gleb Garanich",
-        "Image via Jane Doe",
-        "A grey seal pup rests on the shingle. Photograph: Northern Ledger",
-        "Rudd's rhetoric has failed to stick. (Pic: Stefan Postles/Getty.)",
-        "The President kicked off the month. (Evan Vucci/AP)",
-        "(Joe Scarnici/Getty Images for Bacardi)",
-        "Marcus Stroman was excellent in his first start. Lynne Sladky/AP Photo",
-        "Hugh Jackman at the premiere. Photo / Getty",
-        "The drill touches the ground. Image: NASA.",
-        "Bryan Cranston stars as Zordon. (Courtesy of Lionsgate)",
-        "See Mars through the rover's eyes. (Access Mars/Screenshot)",
-        "A 3D illustration of the extinct Tasmanian tiger. File photo",
-        "President Trump speaks at a reception. Andrew Harnik/AP hide caption",
-        "A man walks in a strong wind in Iwaki. (Kyodo News via AP)",
-        "(L-R) Manu Jain and Jai Mani at the launch of the phone",
-        "In this photo taken Aug. 28, 2016, the ambassador addresses three families.",
-    ],
-)
+CAPTIONS = [
+    "A man walks in the wind in Iwaki. (AP Photo/Eugene Hoshiko)",
+    "Protesters gather in Kiev on Sunday. REUTERS/Gleb Garanich",
+    "Image via Jane Doe",
+    "A grey seal pup rests on the shingle. Photograph: Northern Ledger",
+    "Rudd's rhetoric has failed to stick. (Pic: Stefan Postles/Getty.)",
+    "The President kicked off the month. (Evan Vucci/AP)",
+    "(Joe Scarnici/Getty Images for Bacardi)",
+    "Marcus Stroman was excellent in his first start. Lynne Sladky/AP Photo",
+    "Hugh Jackman at the premiere. Photo / Getty",
+    "The drill touches the ground. Image: NASA.",
+    "Bryan Cranston stars as Zordon. (Courtesy of Lionsgate)",
+    "See Mars through the rover's eyes. (Access Mars/Screenshot)",
+    "A 3D illustration of the extinct Tasmanian tiger. File photo",
+    "President Trump speaks at a reception. Andrew Harnik/AP hide caption",
+    "A man walks in a strong wind in Iwaki. (Kyodo News via AP)",
+    "(L-R) Manu Jain and Jai Mani at the launch of the phone",
+    "In this photo taken Aug. 28, 2016, the ambassador addresses three families.",
+]
+
+
+@pytest.mark.parametrize("text", CAPTIONS)
 def test_captions_with_credits_are_chrome(text: str) -> None:
     rule = chrome_rule(text)
     assert rule is not None and rule.name == "caption"
@@ -202,3 +204,25 @@ def test_captions_with_credits_are_chrome(text: str) -> None:
 
 def test_agency_names_in_a_sentence_are_not_a_credit() -> None:
     assert chrome_rule("Officials said the AP/Reuters reports were wrong.") is None
+
+
+# ASCII texts each rule with ``needs`` matches (beside the cases above, which hold "©" or "—").
+NEEDS_SAMPLES = [
+    "Copyright 2024 The Daily Example. All rights reserved.",
+    "(c) 2024 Example Media",
+    "By continuing to use this site you agree to our terms.",
+    "Manage consent",
+    "Matt Smith contributed to this report.",
+    "Comments are closed.",
+    "- Jane Doe (@jdoe) October 18, 2017",
+]
+
+
+@pytest.mark.parametrize("rule", [r for r in CHROME_RULES + META_RULES if r.needs], ids=lambda r: r.name)
+def test_a_rule_skips_only_texts_it_cannot_match(rule: Rule) -> None:
+    base = [t for t, _ in CHROME_CASES + META_CASES] + CAPTIONS + NEEDS_SAMPLES
+    samples = [variant for t in base for variant in (t, t.upper(), t.title(), t.lower())]
+    matched = [t for t in samples if t.isascii() and rule.pattern.search(t)]
+    assert matched, "no sample exercises the rule"
+    assert all(rule.may_match(t.lower()) for t in matched)
+    assert not rule.may_match("nothing to see here") and rule.may_match(None)
