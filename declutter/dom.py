@@ -17,12 +17,11 @@ import itertools
 import re
 from typing import Any, NamedTuple
 
-import lxml.html
 import numpy as np
 
 from declutter.features import window_mean
 from declutter.lexicon import alternatives, literal_start
-from declutter.render import BLOCK_LEVEL_TAGS, PRE_TAGS, parse_html, render_tracked, visible_chars
+from declutter.render import BLOCK_LEVEL_TAGS, PRE_TAGS, Element, parse_html, render_tracked, visible_chars
 from declutter.segmenter import Block, split_lines
 
 # Bumped whenever these features change: an HTML model records the version it was trained with.
@@ -187,7 +186,7 @@ class Tracker:
     def __init__(self) -> None:
         self._next_id = itertools.count(1).__next__
 
-    def __call__(self, el: lxml.html.HtmlElement, tag: str, parent: Context | None) -> Context:
+    def __call__(self, el: Element, tag: str, parent: Context | None) -> Context:
         up = parent or _ROOT
         own = _TAG_BITS.get(tag, 0)
         if tag not in _PAGE_TAGS:  # class flags from class, id, role and itemprop
@@ -294,7 +293,7 @@ def render_page(html: str) -> RenderedPage:
     return render_root(parse_html(html))
 
 
-def render_root(root: lxml.html.HtmlElement) -> RenderedPage:
+def render_root(root: Element) -> RenderedPage:
     """Render a parsed page and compute its lines' DOM features and groups."""
     text, pieces = render_tracked(root, Tracker())
     return RenderedPage(text, line_dom(split_lines(text), pieces))

@@ -14,7 +14,8 @@ import re
 from typing import Any
 
 import lxml.etree as etree
-import lxml.html
+
+from declutter.render import Element
 
 # Metadata fields a Document from HTML carries (None where the page has none).
 METADATA_FIELDS = ("title", "author", "date", "sitename", "language", "url")
@@ -94,7 +95,7 @@ SHORT_TITLE, LONG_TITLE = 15, 150
 FEW_WORDS = 4
 
 
-def extract(root: lxml.html.HtmlElement) -> dict[str, str | None]:
+def extract(root: Element) -> dict[str, str | None]:
     """The page's metadata (see ``METADATA_FIELDS``)."""
     values = _meta_values(root)
     ld = _json_ld(root)
@@ -115,12 +116,12 @@ def extract(root: lxml.html.HtmlElement) -> dict[str, str | None]:
     return {name: found[name] or None for name in METADATA_FIELDS}
 
 
-def title(root: lxml.html.HtmlElement) -> str | None:
+def title(root: Element) -> str | None:
     """The page's title alone, as :func:`extract` finds it."""
     return _clean(_title(_json_ld(root), _meta_values(root), root)) or None
 
 
-def _title(ld: dict[str, Any], values: dict[str, str], root: lxml.html.HtmlElement) -> str | None:
+def _title(ld: dict[str, Any], values: dict[str, str], root: Element) -> str | None:
     """The title from JSON-LD, else the meta tags, else the document (Readability's order)."""
     return _ld_title(ld, root) or _first(values, _TITLE_KEYS) or article_title(root)
 
@@ -131,7 +132,7 @@ MARKUP_ARTICLE, MARKUP_OTHER, MARKUP_UNKNOWN = 1.0, 0.0, 0.5
 _OG_TYPE_XPATH = etree.XPath("//meta[@property='og:type']/@content")
 
 
-def markup_kind(root: lxml.html.HtmlElement) -> float:
+def markup_kind(root: Element) -> float:
     """Whether the markup calls the page an article: ``MARKUP_ARTICLE``, ``MARKUP_OTHER`` or
     ``MARKUP_UNKNOWN``."""
     og_types = [str(v).strip().lower() for v in _OG_TYPE_XPATH(root)]
@@ -140,7 +141,7 @@ def markup_kind(root: lxml.html.HtmlElement) -> float:
     return MARKUP_OTHER if og_types else MARKUP_UNKNOWN
 
 
-def _site_name(ld: dict[str, Any], values: dict[str, str], root: lxml.html.HtmlElement) -> str | None:
+def _site_name(ld: dict[str, Any], values: dict[str, str], root: Element) -> str | None:
     named = _ld_name(ld.get("publisher")) or _first(values, _SITE_KEYS) or values.get("+sitename")
     return named or _title_site(root)
 
@@ -153,7 +154,7 @@ def _first(values: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return next((values[key] for key in keys if values.get(key)), None)
 
 
-def _meta_values(root: lxml.html.HtmlElement) -> dict[str, str]:
+def _meta_values(root: Element) -> dict[str, str]:
     """Meta tag values by normalised name, as Readability collects them (the last one wins)."""
     values: dict[str, str] = {}
     for meta in root.iter("meta"):
@@ -177,19 +178,23 @@ def _meta_values(root: lxml.html.HtmlElement) -> dict[str, str]:
     return values
 
 
+# Elements whose class names a byline or whose itemprop/rel is "author", in document order. Found
+# through their attributes: the same elements as "//*[@itemprop='author' or …]" in half the time.
 _BYLINE_XPATH = etree.XPath(
-    "//*[@itemprop='author' or @rel='author'"
-    " or contains(@class, 'byline') or contains(@class, 'author-name')]"
+    "//@class[contains(., 'byline') or contains(., 'author-name')]/.."
+    " | //@itemprop[. = 'author']/.. | //@rel[. = 'author']/.."
 )
+# An element's text and its descendants' (lxml.html's text_content).
+text_content = etree.XPath("string()", smart_strings=False)
 _BY_RE = re.compile(r"^(?:by|von|par|por|door|di)\s+", re.IGNORECASE)
 # A byline element's text longer than this is not a name (a bio, an author box).
 BYLINE_CHARS = 80
 
 
-def _byline(root: lxml.html.HtmlElement) -> str | None:
+def _byline(root: Element) -> str | None:
     """The first short byline element's text, without a leading "By"."""
     for element in _BYLINE_XPATH(root):
-        name = element.get("content") or element.text_content()
+        name = element.get("content") or text_content(element)
         name = _BY_RE.sub("", " ".join(name.split()))
         if name and len(name) <= BYLINE_CHARS:
             return name
@@ -207,7 +212,7 @@ def _iso_date(value: str) -> str:
         return value
 
 
-def _time_element(root: lxml.html.HtmlElement) -> str | None:
+def _time_element(root: Element) -> str | None:
     """The first ``<time datetime>`` marked as the publication date, if any."""
     for element in root.iter("time"):
         stamp = element.get("datetime")
@@ -216,7 +221,7 @@ def _time_element(root: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def _title_site(root: lxml.html.HtmlElement) -> str | None:
+def _title_site(root: Element) -> str | None:
     """The short site name a ``<title>`` ends or starts with ("Headline | Site", "Site | Headline")."""
     title = _document_title(root)
     separators = list(_SEPARATOR_RE.finditer(title))
@@ -230,7 +235,7 @@ def _title_site(root: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def _canonical(root: lxml.html.HtmlElement) -> str | None:
+def _canonical(root: Element) -> str | None:
     for link in root.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
             return str(link.get("href")).strip()
@@ -260,7 +265,7 @@ def _ld_article(data: Any) -> dict[str, Any] | None:
     return data if _is_article(data) else None
 
 
-def _json_ld(root: lxml.html.HtmlElement) -> dict[str, Any]:
+def _json_ld(root: Element) -> dict[str, Any]:
     """The page's first JSON-LD object of an article type (empty if none)."""
     for script in root.iter("script"):
         if script.get("type") != "application/ld+json" or not script.text:
@@ -290,7 +295,7 @@ def _ld_name(value: Any) -> str | None:
     return None
 
 
-def _ld_title(ld: dict[str, Any], root: lxml.html.HtmlElement) -> str | None:
+def _ld_title(ld: dict[str, Any], root: Element) -> str | None:
     """The JSON-LD title: name or headline; when both differ, the one like the page's title."""
     name, headline = _string(ld.get("name")), _string(ld.get("headline"))
     if name and headline and name != headline:
@@ -315,12 +320,12 @@ def _word_count(text: str) -> int:
     return len(_WORD_SPLIT_RE.split(text))
 
 
-def _document_title(root: lxml.html.HtmlElement) -> str:
+def _document_title(root: Element) -> str:
     element = next(root.iter("title"), None)
-    return " ".join((element.text_content() if element is not None else "").split())
+    return " ".join((text_content(element) if element is not None else "").split())
 
 
-def article_title(root: lxml.html.HtmlElement) -> str:
+def article_title(root: Element) -> str:
     """The headline in the page's ``<title>``, without the site name (Readability's rules)."""
     original = current = _document_title(root)
     hierarchical = False
@@ -335,7 +340,7 @@ def article_title(root: lxml.html.HtmlElement) -> str:
     elif len(current) > LONG_TITLE or len(current) < SHORT_TITLE:
         headings = list(root.iter("h1"))
         if len(headings) == 1:
-            current = headings[0].text_content()
+            current = text_content(headings[0])
     current = " ".join(current.split())
     words = _word_count(current)
     if words <= FEW_WORDS and (
@@ -345,9 +350,9 @@ def article_title(root: lxml.html.HtmlElement) -> str:
     return current
 
 
-def _after_colon(root: lxml.html.HtmlElement, original: str) -> str:
+def _after_colon(root: Element, original: str) -> str:
     """A "Section: Headline" title: the headline, unless a heading carries the whole title."""
-    if any(h.text_content().strip() == original for h in root.iter("h1", "h2")):
+    if any(text_content(h).strip() == original for h in root.iter("h1", "h2")):
         return original
     current = original[original.rfind(":") + 1 :]
     if _word_count(current) < 3:

@@ -8,12 +8,15 @@ import textwrap
 import threading
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeAlias
 
 import lxml.etree as etree
-import lxml.html
 
-__all__ = ["parse_html", "render_text", "render_tracked", "render_tree", "visible_chars"]
+__all__ = ["Element", "parse_html", "render_text", "render_tracked", "render_tree", "visible_chars"]
+
+
+# A parsed page's elements (lxml.etree's, from the parser of :func:`_parser`).
+Element: TypeAlias = etree._Element
 
 
 def _tags(names: str) -> frozenset[str]:
@@ -89,26 +92,31 @@ def _parser() -> Any:
     """Return this thread's libxml2 HTML parser (huge_tree: pages nest deeper than 255)."""
     parser = getattr(_LOCAL, "parser", None)
     if parser is None:
-        parser = lxml.html.HTMLParser(  # no_network: libxml2 never fetches a DTD or entity
+        # lxml.etree's parser, not lxml.html's: its elements are made without a Python-level
+        # class lookup per element (about a millisecond a page on the walk); declutter needs none
+        # of lxml.html's element methods. no_network: libxml2 never fetches a DTD or entity.
+        parser = etree.HTMLParser(
             huge_tree=True, remove_comments=True, remove_pis=True, encoding="utf-8", no_network=True
         )
         _LOCAL.parser = parser
     return parser
 
 
-def _empty_document() -> lxml.html.HtmlElement:
+def _empty_document() -> Element:
     """Return a fresh ``<html><body></body></html>`` element."""
     root = _parser().makeelement("html")
     etree.SubElement(root, "body")
     return root
 
 
-def _libxml2_parse(data: bytes) -> tuple[lxml.html.HtmlElement | None, bool]:
+def _libxml2_parse(data: bytes) -> tuple[Element | None, bool]:
     """Parse UTF-8 bytes with libxml2; return (root or None, whether nesting was too deep)."""
     parser = _parser()
     try:
-        root = lxml.html.document_fromstring(data, parser=parser)
+        root = etree.fromstring(data, parser=parser)
     except (etree.LxmlError, ValueError):
+        return None, False
+    if root is None:  # nothing but comments or whitespace
         return None, False
     last = parser.error_log.last_error  # a fatal error stops the parse, so it comes last
     return root, last is not None and "Excessive depth" in last.message
@@ -159,7 +167,7 @@ def _repair(data: bytes) -> bytes:
     return _NOSCRIPT_RE.sub(_close_noscript, data)
 
 
-def _body_text_len(root: lxml.html.HtmlElement | None) -> int:
+def _body_text_len(root: Element | None) -> int:
     """Return the non-whitespace text length of the document's body (-1 if there is none)."""
     if root is None:
         return -1
@@ -233,8 +241,9 @@ def _html5lib_parser_class() -> Any:
     return Html5Parser
 
 
-def _html5lib_parse(html: str) -> lxml.html.HtmlElement | None:
-    """Parse with html5lib (browser-grade error recovery) and return an lxml.html tree."""
+def _html5lib_parse(html: str) -> Element | None:
+    """Parse with html5lib (browser-grade error recovery) and return the tree as
+    :func:`_libxml2_parse` makes it."""
     parser_class = _html5lib_parser_class()
     if parser_class is None:
         return None
@@ -246,12 +255,12 @@ def _html5lib_parse(html: str) -> lxml.html.HtmlElement | None:
             parser = parser_class(namespaceHTMLElements=False)
             tree = html5parser.document_fromstring(html, parser=parser)
         data = etree.tostring(tree, method="html", encoding="utf-8")
-        return lxml.html.document_fromstring(data, parser=_parser())
+        return etree.fromstring(data, parser=_parser())
     except Exception:  # a best-effort fallback: any html5lib failure keeps libxml2's tree
         return None
 
 
-def parse_html(html: str) -> lxml.html.HtmlElement:
+def parse_html(html: str) -> Element:
     """Parse HTML like a browser would, never raising; return the ``<html>`` element."""
     html = _XML_DECL_RE.sub("", html, count=1)
     # C0 controls are all ASCII, so deleting their bytes is deleting the characters (and is fast)
@@ -264,7 +273,7 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
     return root
 
 
-def _parse(html: str, data: bytes) -> lxml.html.HtmlElement:
+def _parse(html: str, data: bytes) -> Element:
     """Parse the page (``data``: ``html`` as UTF-8 without C0 controls), never raising."""
     unrepaired = data
     data = _repair(data)
@@ -279,7 +288,7 @@ def _parse(html: str, data: bytes) -> lxml.html.HtmlElement:
     return root if root is not None else _empty_document()
 
 
-def _html5_if_more(data: bytes, root: lxml.html.HtmlElement | None, body_len: int) -> lxml.html.HtmlElement:
+def _html5_if_more(data: bytes, root: Element | None, body_len: int) -> Element:
     """The HTML5 parse of a page whose body libxml2 seems to have dropped, if it shows more
     (``data``: the page's UTF-8 bytes without C0 controls, before any repair)."""
     html = data.decode("utf-8")  # faster than deleting the controls from the str again
@@ -290,7 +299,7 @@ def _html5_if_more(data: bytes, root: lxml.html.HtmlElement | None, body_len: in
     return root if root is not None else _empty_document()
 
 
-def _apply_streamed(root: lxml.html.HtmlElement, data: bytes) -> None:
+def _apply_streamed(root: Element, data: bytes) -> None:
     """Put streamed content where the page's own scripts would put it (React's streaming
     server rendering: see ``_STREAM_CALL_RE``), so that it is shown as a browser shows it."""
     calls = _STREAM_CALL_RE.findall(data)
@@ -308,11 +317,25 @@ def _apply_streamed(root: lxml.html.HtmlElement, data: bytes) -> None:
         if any(el is content for el in target.iterancestors()):
             continue  # a hostile page: content that holds its own target
         _move_children_after(content, target)
-        target.drop_tree()
-        content.drop_tree()
+        _drop_tree(target)
+        _drop_tree(content)
 
 
-def _move_children_after(source: lxml.html.HtmlElement, anchor: lxml.html.HtmlElement) -> None:
+def _drop_tree(el: Element) -> None:
+    """Remove the element and its content, keeping its tail (lxml.html's ``drop_tree``)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
+
+
+def _move_children_after(source: Element, anchor: Element) -> None:
     """Move ``source``'s text and children, in order, to just after ``anchor`` (before the text
     that followed ``anchor``)."""
     after, anchor.tail = anchor.tail, source.text
@@ -324,7 +347,7 @@ def _move_children_after(source: lxml.html.HtmlElement, anchor: lxml.html.HtmlEl
     last.tail = (last.tail or "") + (after or "") or None
 
 
-def _is_hidden(el: lxml.html.HtmlElement, aria: bool) -> bool:
+def _is_hidden(el: Element, aria: bool) -> bool:
     """Tell whether an element is hidden by an attribute or inline style."""
     attrib = el.attrib
     if not attrib:
@@ -352,11 +375,11 @@ def _break_run(match: re.Match[str]) -> str:
 
 
 # Called on each shown element (and its tag) with its parent's context; returns its own context.
-Tracker = Callable[[lxml.html.HtmlElement, str, Any], Any]
+Tracker = Callable[[Element, str, Any], Any]
 
 
 def _walk(
-    root: lxml.html.HtmlElement,
+    root: Element,
     skip_tags: frozenset[str],
     skip_aria_hidden: bool,
     track: Tracker | None = None,
@@ -435,7 +458,7 @@ def render_text(html: str, wrap: int | None = None, *, chromium_like: bool = Fal
 
 
 def render_tree(
-    root: lxml.html.HtmlElement,
+    root: Element,
     wrap: int | None = None,
     *,
     chromium_like: bool = False,
@@ -449,7 +472,7 @@ def render_tree(
     return _lines("".join(_walk(root, skip_tags, not chromium_like)), wrap)
 
 
-def render_tracked(root: lxml.html.HtmlElement, track: Tracker) -> tuple[str, list[tuple[str, Any]]]:
+def render_tracked(root: Element, track: Tracker) -> tuple[str, list[tuple[str, Any]]]:
     """Render a parsed page like :func:`render_tree` with ``noscript`` and return, beside the text,
     each text piece in reading order with the context ``track`` made for its element.
 
