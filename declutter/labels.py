@@ -16,7 +16,7 @@ class Label(str, Enum):
     @property
     def is_content(self) -> bool:
         """Whether the line belongs to the clean text (title or body)."""
-        return self in (Label.TITLE, Label.BODY)
+        return self is Label.TITLE or self is Label.BODY
 
     def __str__(self) -> str:
         return self.value

@@ -387,8 +387,8 @@ def _walk(
 ) -> list[str]:
     """Walk the tree iteratively and return text pieces interleaved with break sentinels.
 
-    With ``track``, ``owners`` receives (piece index, context) for every text piece: the context
-    ``track`` made for the element the text sits in."""
+    With ``track``, ``owners`` receives (piece index, context) for every text piece but the
+    whitespace between tags: the context ``track`` made for the element the text sits in."""
     out: list[str] = []
     emit = out.append
     ws_sub = _WS_RE.sub
@@ -428,9 +428,12 @@ def _walk(
                     emit("\n")
                 push(_K_INLINE)
             if text:
-                if own is not None:
-                    own((len(out), contexts[-1]))
-                emit(_pre_text(text) if pre else " " if not text.strip(_WS) else ws_sub(" ", text))
+                if not pre and not text.strip(_WS):
+                    emit(" ")  # whitespace between tags: it shows no character, so it has no owner
+                else:
+                    if own is not None:
+                        own((len(out), contexts[-1]))
+                    emit(_pre_text(text) if pre else ws_sub(" ", text))
             continue
         kind = pop()
         if track is not None:
@@ -446,9 +449,12 @@ def _walk(
             pre -= 1
         tail = el.tail
         if tail and kinds:
-            if own is not None:
-                own((len(out), contexts[-1]))
-            emit(_pre_text(tail) if pre else " " if not tail.strip(_WS) else ws_sub(" ", tail))
+            if not pre and not tail.strip(_WS):
+                emit(" ")
+            else:
+                if own is not None:
+                    own((len(out), contexts[-1]))
+                emit(_pre_text(tail) if pre else ws_sub(" ", tail))
     return out
 
 
@@ -474,9 +480,10 @@ def render_tree(
 
 def render_tracked(root: Element, track: Tracker) -> tuple[str, list[tuple[str, Any]]]:
     """Render a parsed page like :func:`render_tree` with ``noscript`` and return, beside the text,
-    each text piece in reading order with the context ``track`` made for its element.
+    each text piece in reading order (but the whitespace between tags) with the context
+    ``track`` made for its element.
 
-    A piece's characters other than whitespace (and the renderer's sentinels) are exactly those
+    The pieces' characters other than whitespace (and the renderer's sentinels) are exactly those
     the text shows, in the same order, so pieces can be mapped onto lines by counting them."""
     owners: list[tuple[int, Any]] = []
     pieces = _walk(root, _SKIP_TAGS_CHROMIUM, True, track, owners)
