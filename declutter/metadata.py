@@ -185,7 +185,7 @@ _BYLINE_XPATH = etree.XPath(
     " | //@itemprop[. = 'author']/.. | //@rel[. = 'author']/.."
 )
 # An element's text and its descendants' (lxml.html's text_content).
-text_content = etree.XPath("string()", smart_strings=False)
+_text_content = etree.XPath("string()", smart_strings=False)
 _BY_RE = re.compile(r"^(?:by|von|par|por|door|di)\s+", re.IGNORECASE)
 # A byline element's text longer than this is not a name (a bio, an author box).
 BYLINE_CHARS = 80
@@ -194,7 +194,7 @@ BYLINE_CHARS = 80
 def _byline(root: Element) -> str | None:
     """The first short byline element's text, without a leading "By"."""
     for element in _BYLINE_XPATH(root):
-        name = element.get("content") or text_content(element)
+        name = element.get("content") or _text_content(element)
         name = _BY_RE.sub("", " ".join(name.split()))
         if name and len(name) <= BYLINE_CHARS:
             return name
@@ -322,7 +322,7 @@ def _word_count(text: str) -> int:
 
 def _document_title(root: Element) -> str:
     element = next(root.iter("title"), None)
-    return " ".join((text_content(element) if element is not None else "").split())
+    return " ".join((_text_content(element) if element is not None else "").split())
 
 
 def article_title(root: Element) -> str:
@@ -340,7 +340,7 @@ def article_title(root: Element) -> str:
     elif len(current) > LONG_TITLE or len(current) < SHORT_TITLE:
         headings = list(root.iter("h1"))
         if len(headings) == 1:
-            current = text_content(headings[0])
+            current = _text_content(headings[0])
     current = " ".join(current.split())
     words = _word_count(current)
     if words <= FEW_WORDS and (
@@ -352,7 +352,7 @@ def article_title(root: Element) -> str:
 
 def _after_colon(root: Element, original: str) -> str:
     """A "Section: Headline" title: the headline, unless a heading carries the whole title."""
-    if any(text_content(h).strip() == original for h in root.iter("h1", "h2")):
+    if any(_text_content(h).strip() == original for h in root.iter("h1", "h2")):
         return original
     current = original[original.rfind(":") + 1 :]
     if _word_count(current) < 3:
