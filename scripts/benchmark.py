@@ -33,6 +33,7 @@ def _clear_caches() -> None:
     """Forget the text caches, so every round starts cold (no page is seen twice in a round)."""
     features.text_features.cache_clear()
     features.word_count.cache_clear()
+    features.block_key.cache_clear()
     lexicon.has_date.cache_clear()
     rules.chrome_rule.cache_clear()
     dom.clear_caches()
