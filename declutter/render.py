@@ -61,7 +61,8 @@ _WS = " \t\n\r\f"  # HTML's whitespace (not every character str.isspace() takes)
 _WS_RE = re.compile(f"[{_WS}]+")
 _SPACES_RE = re.compile(r" {2,}")
 _TAB_RE = re.compile(r" *\t *")
-_BREAKS_RE = re.compile(r"[ \n]*[\x01\x02][ \n\x01\x02]*")
+# A run of breaks, from its first sentinel (the spaces and newlines before it are taken apart).
+_BREAK_RUN_RE = re.compile(r"([\x01\x02][ \n\x01\x02]*)")
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _LATE_END_RE = re.compile(rb"</(?:body|html)\s*>", re.IGNORECASE)
 _TITLE_OPEN_RE = re.compile(rb"<title\b[^>]*>", re.IGNORECASE)
@@ -367,11 +368,17 @@ def _pre_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace(" ", _PRE_SPACE).replace("\t", _PRE_TAB)
 
 
-def _break_run(match: re.Match[str]) -> str:
-    """Resolve a run of required line breaks and literal newlines to newlines."""
-    run = match.group(0)
-    need = 2 if _PARA in run else 1
-    return "\n" * max(need, run.count("\n"))
+def _resolve_breaks(text: str) -> str:
+    """Resolve each run of required line breaks, literal newlines and spaces to newlines: as many
+    as the run holds, at least one (two for a blank line)."""
+    parts = _BREAK_RUN_RE.split(text)  # text, run, text, run, …, text
+    for i in range(1, len(parts), 2):
+        before, run = parts[i - 1], parts[i]
+        kept = before.rstrip(" \n")  # the run starts with the spaces and newlines before it
+        newlines = before.count("\n", len(kept)) + run.count("\n")
+        parts[i - 1] = kept
+        parts[i] = "\n" * max(2 if _PARA in run else 1, newlines)
+    return "".join(parts)
 
 
 # Called on each shown element (and its tag) with its parent's context; returns its own context.
@@ -503,7 +510,7 @@ def _lines(text: str, wrap: int | None) -> str:
     """Turn the walk's pieces (joined) into text lines: collapse spaces, resolve breaks, wrap."""
     text = _SPACES_RE.sub(" ", text)
     text = _TAB_RE.sub("\t", text)
-    text = _BREAKS_RE.sub(_break_run, text)
+    text = _resolve_breaks(text)
     lines: list[str] = []
     blank = True  # suppresses leading blank lines
     for raw in text.split("\n"):

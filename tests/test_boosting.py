@@ -80,3 +80,41 @@ def test_shipped_stages_predict_as_predict_proba(html: bool) -> None:
         assert np.array_equal(
             booster.content_probability(rows), loaded.estimators[name].predict_proba(rows)[:, 1]
         ), name
+
+
+@pytest.mark.parametrize("missing", [False, True], ids=["finite", "with NaN"])
+def test_float32_rows_take_the_one_loop_and_predict_as_predict_proba(
+    missing: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model, rows = _fitted(missing=missing)
+    booster = Booster(model)
+    assert booster._forest is not None
+    calls: list[int] = []
+    loop = boosting.predict_stages
+    monkeypatch.setattr(boosting, "predict_stages", lambda *args: calls.append(1) or loop(*args))
+    rows32 = rows.astype(np.float32)
+    expected = model.predict_proba(rows32)[:, 1]
+    assert np.array_equal(booster.content_probability(rows32), expected)
+    assert np.array_equal(booster.content_probability(np.asfortranarray(rows32)), expected)
+    assert len(calls) == (0 if missing else 2)  # rows with a NaN are walked tree by tree
+    assert booster.content_probability(rows32[:0]).shape == (0,)
+
+
+def test_without_the_loop_float32_rows_are_walked_tree_by_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    model, rows = _fitted()
+    monkeypatch.setattr(boosting, "predict_stages", None)
+    booster = Booster(model)
+    assert booster._forest is None and booster.is_direct
+    rows32 = rows.astype(np.float32)
+    assert np.array_equal(booster.content_probability(rows32), model.predict_proba(rows32)[:, 1])
+
+
+@pytest.mark.parametrize("html", [False, True], ids=["text model", "HTML model"])
+def test_shipped_stages_predict_float32_rows_as_predict_proba(html: bool) -> None:
+    loaded = load(default_model_path(html=html))
+    rng = np.random.default_rng(2)
+    for name, booster in loaded.boosters.items():
+        rows = rng.normal(scale=2.0, size=(64, booster.n_features)).astype(np.float32)
+        rows[::7, ::3] = 0.0
+        expected = loaded.estimators[name].predict_proba(rows)[:, 1]
+        assert np.array_equal(booster.content_probability(rows), expected), name

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
+from declutter import render
 from declutter.render import parse_html, render_text
 
 
@@ -198,3 +202,17 @@ def test_parse_html_returns_html_root_with_body() -> None:
     body = root.find("body")
     assert body is not None
     assert "".join(body.itertext()) == "hello"
+
+
+def test_break_runs_resolve_as_the_one_regex_did() -> None:
+    # the definition: a run of spaces/newlines around break sentinels becomes its newlines (at
+    # least one, two where a blank line is required)
+    run = re.compile(r"[ \n]*[\x01\x02][ \n\x01\x02]*")
+
+    def reference(text: str) -> str:
+        return run.sub(lambda m: "\n" * max(2 if "\x02" in m[0] else 1, m[0].count("\n")), text)
+
+    pick = random.Random(0)
+    for _ in range(5000):
+        text = "".join(pick.choice(" \n\x01\x02ab") for _ in range(pick.randint(0, 25)))
+        assert render._resolve_breaks(text) == reference(text)
