@@ -45,23 +45,6 @@ CAPTION_RE = re.compile(
     re.IGNORECASE,
 )
 # A teaser's kicker: "WATCH THIS:", "Trending:", "MORE:" opening the block.
-# URL_RE, COPYRIGHT_RE and CAPTION_RE without IGNORECASE, for ASCII text lower-cased first (their
-# letters are all lower-case; an IGNORECASE search is two to three times slower; see lexicon.py).
-_URL_ASCII_RE = re.compile(URL_RE.pattern)
-_COPYRIGHT_ASCII_RE = re.compile(COPYRIGHT_RE.pattern)
-_CAPTION_ASCII_RE = re.compile(CAPTION_RE.pattern)
-
-
-def _search_folded(pattern: re.Pattern[str], folded: re.Pattern[str], text: str, lower: str | None) -> bool:
-    """Whether ``pattern`` finds ``text``: ``folded`` on ``lower`` (the text lower-cased, when ASCII)."""
-    return (pattern.search(text) if lower is None else folded.search(lower)) is not None
-
-
-def _count_folded(pattern: re.Pattern[str], folded: re.Pattern[str], text: str, lower: str | None) -> int:
-    """How many times ``pattern`` matches ``text``: ``folded`` on ``lower``, as above."""
-    return len(pattern.findall(text) if lower is None else folded.findall(lower))
-
-
 KICKER_RE = re.compile(r"^\W*[\w'’ ]{1,24}:\s+\S")
 UPPER_WORD_RE = re.compile(r"\b[A-Z]{2,}\b")
 
@@ -249,7 +232,6 @@ def text_features(text: str) -> tuple[float, ...]:
     short = words <= 8
     stripped = text.lstrip()
     first = stripped[:1]
-    lower = text.lower() if text.isascii() else None  # for the case-folded patterns below
     return (
         math.log1p(len(text)),
         math.log1p(words),
@@ -267,21 +249,16 @@ def text_features(text: str) -> tuple[float, ...]:
         float(first.isdigit()),
         float(bool(BULLET_RE.match(stripped))),
         min(10, len(SEPARATOR_RE.findall(text))),
-        float(bool(_search_folded(URL_RE, _URL_ASCII_RE, text, lower))),
+        float(bool(URL_RE.search(text))),
         float(has_date(head)),
         float(bool(META_LEAD_RE.match(text))),
         min(5, count_chrome_words(head)) if short else 0.0,
         float(short and bool(SECTION_END_RE.match(text))),
-        float(bool(_search_folded(COPYRIGHT_RE, _COPYRIGHT_ASCII_RE, text, lower))),
+        float(bool(COPYRIGHT_RE.search(text))),
         float(upper > 0.9 and len(text) > 3),
         float(first in "\"“„«'‘"),
         float(words >= PROSE_MIN_WORDS and ends_sentence),
-        min(
-            3,
-            _count_folded(
-                CAPTION_RE, _CAPTION_ASCII_RE, head, None if lower is None else lower[:RATIO_PREFIX]
-            ),
-        ),
+        min(3, len(CAPTION_RE.findall(head))),
         _caps_words(head, head_tokens),
         float(bool(KICKER_RE.match(text))),
     )

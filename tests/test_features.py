@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
 
-from declutter import features
 from declutter.features import (
     OWN_NAMES,
     TEXT_HASH_FEATURES,
@@ -96,36 +93,3 @@ def test_text_terms_equal_the_vectorizer(order: int) -> None:
 
 def test_text_terms_of_no_blocks() -> None:
     assert text_terms([]).shape == (0, TEXT_HASH_FEATURES)
-
-
-FOLDED = [
-    (features.URL_RE, features._URL_ASCII_RE),
-    (features.COPYRIGHT_RE, features._COPYRIGHT_ASCII_RE),
-    (features.CAPTION_RE, features._CAPTION_ASCII_RE),
-]
-FOLDING_SAMPLES = [
-    "Visit WWW.EXAMPLE.COM or HTTPS://x.org/page.HTML, mail @Desk",
-    "(C) 2024 Example &COPY; and © 2023",
-    "(LEFT) The mayor, PICTURED with aides. PHOTO: Jane Doe/REUTERS; File Photo, Getty, AP Photo",
-    "Photographs by Jane Doe",
-    "ſubscribe \u212a İstanbul (PİCTURED)",
-    "Nothing of the sort here.",
-]
-
-
-@pytest.mark.parametrize(("pattern", "folded"), FOLDED)
-def test_folded_patterns_spell_every_letter_in_lower_case(
-    pattern: re.Pattern[str], folded: re.Pattern[str]
-) -> None:
-    assert folded.pattern == pattern.pattern and not folded.flags & re.IGNORECASE
-    assert not any(c.isupper() for c in re.sub(r"\\.", "", pattern.pattern))
-
-
-@pytest.mark.parametrize(("pattern", "folded"), FOLDED)
-@pytest.mark.parametrize("text", FOLDING_SAMPLES)
-def test_folded_patterns_find_what_the_case_insensitive_ones_find(
-    pattern: re.Pattern[str], folded: re.Pattern[str], text: str
-) -> None:
-    lower = text.lower() if text.isascii() else None
-    assert features._search_folded(pattern, folded, text, lower) == bool(pattern.search(text))
-    assert features._count_folded(pattern, folded, text, lower) == len(pattern.findall(text))
