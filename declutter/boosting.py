@@ -7,8 +7,8 @@ their leaf values in the same order, on one thread, with scikit-learn's own tree
 rows, as the block features are: all trees in one C loop, GradientBoostingClassifier's): the
 probabilities are bit-identical to ``predict_proba``'s (tests/test_boosting.py). Where that walker
 cannot be used (a future scikit-learn moving it, categorical features, several classes), it
-falls back to ``predict_proba`` itself. Nothing here is persisted: it is built at load time from
-the stock estimator in the model file.
+falls back to ``predict_proba`` itself. Nothing here is persisted: it is built from the stock
+estimator in the model file, at load time (the one-loop trees at their first use).
 """
 
 from __future__ import annotations
@@ -45,7 +45,11 @@ class Booster:
         self.n_features = int(estimator.n_features_in_)
         self._trees: list[Any] | None = _trees(estimator)
         self._baseline = float(estimator._baseline_prediction.ravel()[0]) if self._trees else 0.0
-        self._forest = _forest(self._trees, self.n_features) if self._trees else None
+
+    @functools.cached_property
+    def _forest(self) -> np.ndarray | None:
+        """The trees for ``predict_stages``, built on the first float32 rows (None: not available)."""
+        return _as_forest(self._trees, self.n_features) if self._trees else None
 
     @property
     def is_direct(self) -> bool:
@@ -60,7 +64,7 @@ class Booster:
         rows = np.asarray(rows)
         if rows.ndim != 2 or rows.shape[1] != self.n_features:
             raise ValueError(f"expected rows of {self.n_features} features, got shape {rows.shape}")
-        if self._forest is not None and rows.dtype == np.float32 and not np.isnan(rows).any():
+        if rows.dtype == np.float32 and self._forest is not None and not np.isnan(rows).any():
             sums = np.full((len(rows), 1), self._baseline)
             predict_stages(self._forest, np.ascontiguousarray(rows), 1.0, sums)
             return np.asarray(expit(sums[:, 0]))
@@ -82,7 +86,7 @@ def _trees(estimator: HistGradientBoostingClassifier) -> list[Any] | None:
     return [(tree.nodes, tree.raw_left_cat_bitsets) for (tree,) in estimator._predictors]
 
 
-def _forest(trees: list[Any], n_features: int) -> np.ndarray | None:
+def _as_forest(trees: list[Any], n_features: int) -> np.ndarray | None:
     """The trees as GradientBoostingClassifier holds them, for ``predict_stages`` (None without it).
 
     ``predict_stages`` walks every tree over every row in one C loop, where the walker above is
