@@ -98,8 +98,11 @@ def _as_forest(trees: list[Any], n_features: int) -> np.ndarray | None:
     if predict_stages is None:
         return None
     forest = np.empty((len(trees), 1), dtype=object)
-    for i, (nodes, _) in enumerate(trees):
-        forest[i, 0] = SimpleNamespace(tree_=_tree(nodes, n_features))
+    try:
+        for i, (nodes, _) in enumerate(trees):
+            forest[i, 0] = SimpleNamespace(tree_=_tree(nodes, n_features))
+    except (KeyError, TypeError, ValueError):  # another scikit-learn's node layout: walk tree by tree
+        return None
     return forest
 
 

@@ -118,3 +118,15 @@ def test_shipped_stages_predict_float32_rows_as_predict_proba(html: bool) -> Non
         rows[::7, ::3] = 0.0
         expected = loaded.estimators[name].predict_proba(rows)[:, 1]
         assert np.array_equal(booster.content_probability(rows), expected), name
+
+
+def test_trees_it_cannot_convert_are_walked_tree_by_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    def other_layout(nodes: np.ndarray, n_features: int) -> None:
+        raise ValueError("no field named 'missing_go_to_left'")
+
+    model, rows = _fitted()
+    monkeypatch.setattr(boosting, "_tree", other_layout)
+    booster = Booster(model)
+    rows32 = rows.astype(np.float32)
+    assert np.array_equal(booster.content_probability(rows32), model.predict_proba(rows32)[:, 1])
+    assert booster._forest is None and booster.is_direct
