@@ -12,11 +12,13 @@ import joblib
 import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
+from scipy.sparse import random as sparse_random
+from sklearn.linear_model import LogisticRegression
 
 from declutter import Declutter, ModelError, Settings
 from declutter.cli import main
 from declutter.dom import DOM_FEATURE_VERSION, dom_feature_names
-from declutter.features import FEATURE_VERSION
+from declutter.features import FEATURE_VERSION, text_terms
 from declutter.labels import Label
 from declutter.model import (
     HTML_MODEL_FILE,
@@ -31,6 +33,7 @@ from declutter.model import (
 )
 from declutter.page_training import new_page_model
 from declutter.pagetype import PAGE_FEATURE_VERSION
+from declutter.segmenter import segment, split_lines
 
 # The budget for the shipped model file.
 MAX_MODEL_BYTES = 20_000_000
@@ -281,3 +284,27 @@ def test_article_probability_is_the_page_models_predict_proba(html: bool) -> Non
     for row in rng.normal(scale=3.0, size=(20, page_model.n_features_in_)):
         expected = page_model.predict_proba(row[None, :])[0, 1]
         assert loaded.article_probability(row[None, :]) == expected
+
+
+@pytest.mark.parametrize("html", [False, True], ids=["text model", "HTML model"])
+def test_text_scores_are_the_text_models_predict_proba(html: bool) -> None:
+    loaded = load(default_model_path(html=html))
+    terms = text_terms(
+        segment(split_lines("Advertisement\n\nShare this\n\nA long paragraph, it says.\n"), None)
+    )
+    expected = loaded.estimators["text"].predict_proba(terms)[:, 1]
+    assert loaded._log_linear_text is not None
+    assert np.array_equal(loaded.text_scores(terms), expected)
+    random_terms = sparse_random(30, terms.shape[1], density=1e-4, format="csr", random_state=4)
+    expected = loaded.estimators["text"].predict_proba(random_terms)[:, 1]
+    assert np.array_equal(loaded.text_scores(random_terms), expected)
+
+
+def test_another_text_model_is_run_by_its_predict_proba() -> None:
+    loaded = load(default_model_path())
+    width = loaded.estimators["text"].coef_.shape[1]
+    terms = sparse_random(40, width, density=1e-3, format="csr", random_state=5)
+    other = LogisticRegression().fit(terms, np.arange(40) % 2)
+    loaded.estimators["text"] = other
+    assert loaded._log_linear_text is None
+    assert np.array_equal(loaded.text_scores(terms), other.predict_proba(terms)[:, 1])
