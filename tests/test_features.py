@@ -6,11 +6,13 @@ import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
 
+from declutter.dom import N_LINE
 from declutter.features import (
     OWN_NAMES,
     TEXT_HASH_FEATURES,
     feature_names,
     featurize,
+    featurize_page,
     own_features,
     text_inputs,
     text_terms,
@@ -93,3 +95,13 @@ def test_text_terms_equal_the_vectorizer(order: int) -> None:
 
 def test_text_terms_of_no_blocks() -> None:
     assert text_terms([]).shape == (0, TEXT_HASH_FEATURES)
+
+
+def test_block_features_are_float32_with_or_without_dom() -> None:
+    # the first stage's boosting runs its one C loop only on float32 rows (declutter.boosting)
+    lines = ["Home", "", "A paragraph of an article, long enough to be prose.", "", "Share"]
+    blocks = segment(lines)
+    text = np.zeros(len(blocks))
+    assert featurize_page(blocks, lines, text, None).dtype == np.float32
+    dom = np.zeros((len(lines), N_LINE))
+    assert featurize_page(blocks, lines, text, dom).dtype == np.float32
