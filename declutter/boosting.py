@@ -4,7 +4,7 @@
 model's trees in a Python call that allocates a fresh array; on a page of a few hundred blocks
 that costs about as much as walking the trees. ``Booster`` reads the same fitted trees and sums
 their leaf values in the same order, on one thread, with scikit-learn's own tree walker (float32
-rows, as the block features are: all trees in one C loop, GradientBoostingClassifier's): the
+rows, as every stage's features are: all trees in one C loop, GradientBoostingClassifier's): the
 probabilities are bit-identical to ``predict_proba``'s (tests/test_boosting.py). Where that walker
 cannot be used (a future scikit-learn moving it, categorical features, several classes), it
 falls back to ``predict_proba`` itself. Nothing here is persisted: it is built from the stock
@@ -90,11 +90,12 @@ def _as_forest(trees: list[Any], n_features: int) -> np.ndarray | None:
     """The trees as GradientBoostingClassifier holds them, for ``predict_stages`` (None without it).
 
     ``predict_stages`` walks every tree over every row in one C loop, where the walker above is
-    called once per tree (300 calls a page for the text model's first stage, about 4 us each).
-    It reads float32 rows only, and compares them as doubles with the same float64 thresholds and
-    sums the same leaf values in the same order from the same baseline: the probabilities are
+    called once per tree (300 calls a stage on a text page, about 4 us each). It reads float32
+    rows only, as every stage's rows are (block, smoothing and refining features are float32, as
+    the models were trained on), and compares them as doubles with the same float64 thresholds
+    and sums the same leaf values in the same order from the same baseline: the probabilities are
     bit-identical (tests/test_boosting.py). It knows no missing values, so rows holding a NaN,
-    and float64 rows (the smoother's), take the walker above."""
+    and rows of another dtype, take the walker above."""
     if predict_stages is None:
         return None
     forest = np.empty((len(trees), 1), dtype=object)

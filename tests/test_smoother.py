@@ -60,6 +60,8 @@ def test_stage_inputs_have_the_widths_the_model_checks() -> None:
     assert refined.shape == (3, text_width + 1)
     assert refined[:, -1].tolist() == [np.float32(v) for v in first]
     assert page_context(np.zeros(0), np.zeros(0)).shape == (0, N_PAGE_CONTEXT)
+    # float32, as the models were trained on; the boosting's one C loop reads only float32 rows
+    assert smoothing_features(features, first, terms).dtype == refined.dtype == np.float32
 
 
 def test_an_html_page_is_smoothed_with_its_groups_instead_of_cohesion() -> None:
