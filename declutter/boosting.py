@@ -3,9 +3,10 @@
 ``predict_proba`` validates its input, looks up the OpenMP thread count and wraps each of the
 model's trees in a Python call that allocates a fresh array; on a page of a few hundred blocks
 that costs about as much as walking the trees. ``Booster`` reads the same fitted trees and sums
-their leaf values in the same order, on one thread, with scikit-learn's own tree walker (float32
-rows, as every stage's features are: all trees in one C loop, GradientBoostingClassifier's): the
-probabilities are bit-identical to ``predict_proba``'s (tests/test_boosting.py). Where that walker
+their leaf values in the same order, on one thread: float32 rows (every stage's features are
+float32) by GradientBoostingClassifier's loop over all trees in C, other rows by the histogram
+trees' own walker, one call per tree. The probabilities are bit-identical to ``predict_proba``'s
+(tests/test_boosting.py). Where that walker
 cannot be used (a future scikit-learn moving it, categorical features, several classes), it
 falls back to ``predict_proba`` itself. Nothing here is persisted: it is built from the stock
 estimator in the model file, at load time (the one-loop trees at their first use).
