@@ -150,12 +150,10 @@ def count_chrome_words(text: str) -> int:
 @functools.lru_cache(maxsize=DATE_CACHE)
 def has_date(text: str) -> bool:
     """Whether ``DATE_RE`` finds a date in the text (without a digit only a weekday can match)."""
+    date, weekday = DATE_RE, WEEKDAY_RE
     if text.isascii():
-        lower = text.lower()
-        return bool(
-            _DATE_ASCII_RE.search(lower) if _DIGIT_RE.search(text) else _WEEKDAY_ASCII_RE.search(lower)
-        )
-    return bool(DATE_RE.search(text) if _DIGIT_RE.search(text) else WEEKDAY_RE.search(text))
+        text, date, weekday = text.lower(), _DATE_ASCII_RE, _WEEKDAY_ASCII_RE
+    return bool(date.search(text) if _DIGIT_RE.search(text) else weekday.search(text))
 
 
 # Words that introduce a byline or a date stamp.
