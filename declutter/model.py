@@ -27,6 +27,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from declutter.boosting import Booster, single_thread
+from declutter.cutoff import Calibration
 from declutter.dom import DOM_FEATURE_VERSION, LineDom, block_groups, dom_feature_names
 from declutter.errors import ModelError
 from declutter.features import FEATURE_VERSION, feature_names, featurize_page, text_terms
@@ -88,6 +89,12 @@ class Model:
     def judges_pages(self) -> bool:
         """Whether the model has a page model (``Document.is_article``)."""
         return "page" in self.estimators
+
+    @functools.cached_property
+    def calibration(self) -> Calibration | None:
+        """How the model's probabilities become chances (``declutter.cutoff``), if it has been
+        calibrated (``declutter train`` and ``--rescore`` fit it on dev)."""
+        return Calibration.from_manifest(self.manifest.get("calibration"))
 
     @property
     def article_threshold(self) -> float:
@@ -286,6 +293,10 @@ def verify(model_path: Path) -> dict[str, Any]:
         value = manifest.get(key, DEFAULT_ARTICLE_THRESHOLD if key == "article_threshold" else None)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
             problems.append(f"{key} {value!r} is not a probability")
+    try:
+        Calibration.from_manifest(manifest.get("calibration"))
+    except ValueError as error:
+        problems.append(str(error))
     if problems:
         raise ModelError(f"{model_path}: refusing to load: " + "; ".join(problems))
     return manifest

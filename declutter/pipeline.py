@@ -13,6 +13,7 @@ import numpy as np
 
 from declutter import (
     article,
+    cutoff,
     limits,
     markup,
     model,
@@ -27,38 +28,14 @@ from declutter import (
 from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX, Document, Verdict
 from declutter.dom import LineDom
 from declutter.errors import ModelError
+from declutter.features import word_count
 from declutter.labels import Label
 from declutter.settings import Settings
 
 # Probability reported for a line judged by rules alone (no model): content unless a rule fires.
 RULES_ONLY_PROBABILITY = 0.5
-# Fallback cut-off for pages without a clear article: no block at MIN_TOP_PROBABILITY, or less
-# than MIN_PROSE_KEPT of the prose (blocks of >= 10 words ending a sentence) kept. Swept on the
-# page probabilities of dev and aux (top 0.8/0.9/0.95, share 0.4-0.7, fallback 0.02-0.1): this
-# choice costs dev about 0.003 token F1 and adds aux (CleanEval, which keeps all non-boilerplate
-# text) about 0.06; without it aux stays below the keep-everything baseline.
-MIN_TOP_PROBABILITY = pagetype.SURE_PROBABILITY
-MIN_PROSE_KEPT = 0.5
-FALLBACK_CUTOFF = 0.02
 # The reason of every line of a page that is not an article, under ``Settings.articles_only``.
 NOT_ARTICLE_REASON = RULE_PREFIX + "not-article"
-
-
-def page_cutoff(probabilities: np.ndarray, prose_chars: np.ndarray, threshold: float) -> float:
-    """The page's content cut-off: ``threshold``, unless the model found no clear article.
-
-    That is, no block reaches ``MIN_TOP_PROBABILITY``, or the threshold would drop most of the
-    page's prose. Such a page is unlike the articles the model mostly learnt from (a forum thread,
-    a glossary, several stories on one page), and its cut-off falls to ``FALLBACK_CUTOFF``: keep
-    whatever the model ranks as at all likely content.
-    """
-    if not len(probabilities) or threshold <= FALLBACK_CUTOFF:
-        return threshold
-    if float(probabilities.max()) < MIN_TOP_PROBABILITY:
-        return FALLBACK_CUTOFF
-    total = float(prose_chars.sum())
-    kept = float(prose_chars[probabilities >= threshold].sum())
-    return threshold if not total or kept / total >= MIN_PROSE_KEPT else FALLBACK_CUTOFF
 
 
 class Judged(NamedTuple):
@@ -175,6 +152,20 @@ class Declutter:
         page, judge = self._read(raw, "<input>", encoding, is_html, None)
         return self._verdicts(page, judge, "<input>").page_features(page)
 
+    def block_probabilities(
+        self, raw: str | bytes, input: str | None = None, encoding: str | None = None
+    ) -> tuple[list[str], list[segmenter.Block], np.ndarray]:
+        """The page's lines, its blocks and the model's final content probability of each block
+        (before any cut-off or rule): what a calibration is fitted on."""
+        is_html = self._is_html(raw) if input is None else _html_kind(input)
+        page, judge = self._read(raw, "<input>", encoding, is_html, None)
+        if judge is None:
+            raise ModelError("rules_only=True: there is no model to give probabilities")
+        lines = segmenter.split_lines(page.text)
+        blocks = segmenter.segment(lines, self.settings.unwrap)
+        _, _, final = judge.probabilities(blocks, lines, page.dom, self.settings.smooth)
+        return lines, blocks, final
+
     def _run(
         self, raw: str | bytes, source: str, encoding: str | None, is_html: bool, url: str | None
     ) -> Document:
@@ -268,16 +259,18 @@ class Declutter:
             default = Verdict(Label.BODY, RULES_ONLY_PROBABILITY, RULE_PREFIX + "default")
             return [default for _ in blocks], None
         features, first, final = judge.probabilities(blocks, lines, dom, self.settings.smooth)
-        cutoff = self._threshold(judge)
-        if self.settings.threshold is None:  # the model's own threshold, with the page fallback
+        cut = self._threshold(judge)
+        if self.settings.threshold is None:  # the model's own threshold, moved for this page
             prose = features[:, smoother.PROSE_COLUMN] * np.array([len(b.text) for b in blocks])
-            cutoff = page_cutoff(final, prose, cutoff)
-        verdicts = [self._verdict(float(p0), float(p1), cutoff) for p0, p1 in zip(first, final, strict=True)]
+            words = np.array([word_count(b.text) for b in blocks])
+            calibration = None if self.settings.preset else judge.calibration  # presets: as chosen
+            cut = cutoff.page_cutoff(final, prose, words, cut, calibration)
+        verdicts = [self._verdict(float(p0), float(p1), cut) for p0, p1 in zip(first, final, strict=True)]
         return verdicts, features
 
-    def _verdict(self, first: float, final: float, cutoff: float) -> Verdict:
-        keep = final >= cutoff
-        flipped = keep != (first >= cutoff)
+    def _verdict(self, first: float, final: float, cut: float) -> Verdict:
+        keep = final >= cut
+        flipped = keep != (first >= cut)
         label = Label.BODY if keep else Label.CHROME
         return Verdict(label, final, REASON_SMOOTHED if flipped else REASON_MODEL)
 

@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.sparse import csr_matrix, vstack
@@ -17,9 +17,10 @@ from sklearn.model_selection import GroupKFold
 
 from declutter.alignment import align
 from declutter.corpus import Record, iter_records, licences
+from declutter.cutoff import Calibration
 from declutter.dom import LineDom, block_groups
 from declutter.errors import LabelError
-from declutter.features import featurize_page, text_terms
+from declutter.features import featurize_page, text_terms, word_count
 from declutter.labelled import LabelledPage
 from declutter.model import (
     DEFAULT_THRESHOLD,
@@ -36,6 +37,9 @@ from declutter.renderers import renderer
 from declutter.segmenter import Block, segment, split_lines
 from declutter.settings import Settings
 from declutter.smoother import refining_features, smoothing_features, smoothing_page
+
+if TYPE_CHECKING:
+    from declutter.pipeline import Declutter
 
 SEED = 20261121
 # Folds for the out-of-fold scores that the next stage trains on (so it learns from honest inputs).
@@ -294,6 +298,12 @@ PRESET_GRID = (0.05, 0.1, 0.2, 0.3, *THRESHOLD_GRID, 0.97, 0.99)
 # Each preset's threshold maximises F-beta of dev token precision and recall: beta 0.5 weighs
 # precision twice as much as recall (favor_precision), beta 2 the reverse (favor_recall).
 PRESET_BETAS = {"favor_precision": 0.5, "favor_recall": 2.0}
+# The calibration's exponents, tried by weighted log-loss of p ** exponent on the dev blocks
+# (dev: text 1.25, HTML 1.5; the probabilities of 0.5-0.9 were overconfident on both).
+CALIBRATION_EXPONENTS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
+# Its margins, tried by dev token F1 (see declutter.cutoff).
+CALIBRATION_MARGINS = (0.0, 0.02, 0.05, 0.1)
+CALIBRATION_EPSILON = 1e-6
 # A rescore (a rule changed, the model did not) keeps a threshold chosen before unless another
 # beats it on dev by more than this: flat stretches of the sweep differ by less, which is noise
 # beside retraining's seed-to-seed spread (sanity ±0.008 HTML, ±0.017 text). The first rescore with
@@ -306,29 +316,113 @@ def _estimators(fitted: Fitted) -> dict[str, object]:
     return {name: stage for name, stage in stages.items() if stage is not None}
 
 
+def _dev_records(corpus_dir: Path, limit: int | None) -> list[Record]:
+    return list(itertools.islice(iter_records(corpus_dir, (CHOICE_SPLIT,)), limit))
+
+
+def _dev_cleaner(judge: Model) -> Declutter:
+    """A cleaner of the dev pages with ``judge``: the Chromium dumps are text, whatever they
+    quote; an HTML model reads the pages' HTML."""
+    from declutter.pipeline import Declutter
+
+    settings = Settings(input="html" if judge.reads_dom else "text", metadata=False)
+    return Declutter.from_model(judge, settings, html_model=judge if judge.reads_dom else None)
+
+
+def _dev_score(records: list[Record], judge: Model) -> dict[str, Any]:
+    """The pipeline's dev scores with ``judge``: on the Chromium dumps, or for an HTML model on
+    the pages' HTML."""
+    from declutter.evaluation import declutter_html, declutter_system, evaluate, to_json
+    from declutter.renderers import chromium
+
+    cleaner = _dev_cleaner(judge)
+    if judge.reads_dom:
+        results = evaluate(records, chromium, {}, {"declutter": declutter_html(cleaner)})
+    else:
+        results = evaluate(records, chromium, {"declutter": declutter_system(cleaner)}, {})
+    return dict(to_json(results)["declutter"])
+
+
 def _dev_scores(
     corpus_dir: Path, model: Model, thresholds: tuple[float, ...], limit: int | None
 ) -> dict[float, dict[str, Any]]:
-    """The pipeline's dev scores with ``model`` at each threshold: on the Chromium dumps, or for
-    an HTML model on the pages' HTML."""
-    from declutter.evaluation import declutter_html, declutter_system, evaluate, to_json
-    from declutter.pipeline import Declutter
-    from declutter.renderers import chromium
+    """The dev scores with ``model`` at each threshold."""
+    records = _dev_records(corpus_dir, limit)
+    return {t: _dev_score(records, dataclasses.replace(model, threshold=t)) for t in thresholds}
 
-    records = list(itertools.islice(iter_records(corpus_dir, (CHOICE_SPLIT,)), limit))
-    out = {}
-    # the dev dumps are text, whatever they quote; an HTML model reads the pages' HTML
-    settings = Settings(input="html" if model.reads_dom else "text", metadata=False)
-    for threshold in thresholds:
-        judge = dataclasses.replace(model, threshold=threshold)
-        if model.reads_dom:
-            cleaner = Declutter.from_model(judge, settings, html_model=judge)
-            results = evaluate(records, chromium, {}, {"declutter": declutter_html(cleaner)})
-        else:
-            cleaner = Declutter.from_model(judge, settings)
-            results = evaluate(records, chromium, {"declutter": declutter_system(cleaner)}, {})
-        out[threshold] = to_json(results)["declutter"]
-    return out
+
+def dev_blocks(records: Iterable[Record], model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every dev block's final probability, gold flag (its alignment to the gold text) and
+    weight (its words): what a calibration is fitted on."""
+    cleaner = _dev_cleaner(model)
+    probabilities, flags, weights = [], [], []
+    for record in records:
+        raw = record.html if model.reads_dom else record.dump
+        if not raw.strip():
+            continue
+        _, blocks, final = cleaner.block_probabilities(raw)
+        probabilities.append(final)
+        flags.append(np.array(align([b.text for b in blocks], record.gold), dtype=bool))
+        weights.append(np.array([word_count(b.text) for b in blocks], dtype=np.float64))
+    if not probabilities:
+        raise ValueError("no dev page to calibrate on")
+    return np.concatenate(probabilities), np.concatenate(flags), np.concatenate(weights)
+
+
+def log_loss(chances: np.ndarray, flags: np.ndarray, weights: np.ndarray) -> float:
+    """Weighted mean log-loss of chances against gold flags (chances clipped off 0 and 1)."""
+    clipped = np.clip(chances, CALIBRATION_EPSILON, 1 - CALIBRATION_EPSILON)
+    losses = -np.where(flags, np.log(clipped), np.log1p(-clipped))
+    return float(np.average(losses, weights=weights))
+
+
+def fit_exponent(
+    probabilities: np.ndarray, flags: np.ndarray, weights: np.ndarray
+) -> tuple[float, dict[str, float]]:
+    """The exponent of CALIBRATION_EXPONENTS whose ``p ** exponent`` has the least weighted
+    log-loss, and every exponent's loss."""
+    losses = {
+        e: log_loss(probabilities.astype(np.float64) ** e, flags, weights) for e in CALIBRATION_EXPONENTS
+    }
+    return min(losses, key=losses.__getitem__), {str(e): loss for e, loss in losses.items()}
+
+
+def calibrate(
+    corpus_dir: Path,
+    model: Model,
+    uncalibrated: dict[str, Any],
+    limit: int | None = None,
+    log: Callable[[str], None] = lambda _: None,
+) -> tuple[Calibration | None, dict[str, Any]]:
+    """Fit the model's calibration on dev: the exponent by log-loss, then the margin by token F1
+    against ``uncalibrated`` (the dev scores without one, at the model's threshold). None when no
+    margin beats going without; the metrics to record either way."""
+    records = _dev_records(corpus_dir, limit)
+    exponent, losses = fit_exponent(*dev_blocks(records, model))
+    log(f"calibration exponent {exponent} (dev log-loss {losses[str(exponent)]:.4f})")
+    scores: dict[float, dict[str, Any]] = {}
+    for margin in CALIBRATION_MARGINS:
+        entry = Calibration(exponent, margin).as_manifest()
+        scores[margin] = _dev_score(records, _with_manifest(model, calibration=entry))
+    f1 = {m: s["overall"]["token"]["f1"] for m, s in scores.items()}
+    best = max(f1, key=f1.__getitem__)
+    without = uncalibrated["overall"]["token"]["f1"]
+    log(f"calibration margin {best}: dev token F1 {f1[best]:.4f} (without: {without:.4f})")
+    metrics = {
+        "exponent_log_loss": losses,
+        "margin_sweep": {str(m): v for m, v in f1.items()},
+        "without": without,
+        "fitted_on": CHOICE_SPLIT,
+    }
+    if f1[best] <= without:
+        return None, {**metrics, "chosen": None}
+    return Calibration(exponent, best), {**metrics, "chosen": str(best), CHOICE_SPLIT: scores[best]}
+
+
+def _with_manifest(model: Model, **entries: Any) -> Model:
+    """The model with these manifest entries (None: removed)."""
+    manifest = {k: v for k, v in {**model.manifest, **entries}.items() if v is not None}
+    return dataclasses.replace(model, manifest=manifest)
 
 
 def choose_threshold(
@@ -421,7 +515,7 @@ def save_trained(
     )
     provisional = as_model(fitted, output / (HTML_MODEL_FILE if html else MODEL_FILE), html)
     estimators = provisional.estimators
-    best, metrics = choose_threshold(corpus_dir, provisional, dev_limit, log)
+    best, metrics, calibration = choose_cutoffs(corpus_dir, provisional, dev_limit, log)
     extra = {
         "training": {
             "seed": SEED,
@@ -439,8 +533,31 @@ def save_trained(
         },
         "presets": _presets(metrics),
         "metrics": metrics,
+        **calibration,
     }
     return save(estimators, output, best, extra, html=html)
+
+
+def choose_cutoffs(
+    corpus_dir: Path,
+    model: Model,
+    dev_limit: int | None = None,
+    log: Callable[[str], None] = lambda _: None,
+    current: dict[str, float] | None = None,
+) -> tuple[float, dict[str, Any], dict[str, Any]]:
+    """Choose the threshold and presets on dev without a calibration, then fit the calibration
+    at that threshold: the threshold, the metrics, and the manifest's calibration entry ({} when
+    none beats going without). ``current``: as for ``choose_threshold``."""
+    uncalibrated = _with_manifest(model, calibration=None)
+    best, metrics = choose_threshold(corpus_dir, uncalibrated, dev_limit, log, current)
+    judge = dataclasses.replace(uncalibrated, threshold=best)
+    calibration, fit = calibrate(corpus_dir, judge, metrics[CHOICE_SPLIT], dev_limit, log)
+    metrics["calibration"] = {k: v for k, v in fit.items() if k != CHOICE_SPLIT}
+    if calibration is None:
+        return best, metrics, {}
+    metrics["uncalibrated"] = metrics[CHOICE_SPLIT]
+    metrics[CHOICE_SPLIT] = fit[CHOICE_SPLIT]
+    return best, metrics, {"calibration": calibration.as_manifest()}
 
 
 def _presets(metrics: dict[str, Any]) -> dict[str, float]:
@@ -454,8 +571,9 @@ def rescore(corpus_dir: Path, model_path: Path, log: Callable[[str], None] = lam
     manifest; the model file is not touched."""
     model = load(model_path)
     current = {"threshold": model.threshold, **model.manifest.get("presets", {})}
-    best, metrics = choose_threshold(corpus_dir, model, None, log, current)
-    manifest = {**model.manifest, "threshold": best, "presets": _presets(metrics), "metrics": metrics}
+    best, metrics, calibration = choose_cutoffs(corpus_dir, model, None, log, current)
+    manifest = {k: v for k, v in model.manifest.items() if k != "calibration"}
+    manifest.update(threshold=best, presets=_presets(metrics), metrics=metrics, **calibration)
     write_manifest(model_path, manifest)
     return model_path
 

@@ -5,8 +5,8 @@ For every page of a corpus split (the text model on the Chromium dumps, or ``--i
 scores the page as ``declutter eval`` does, and attributes the misjudged lines (against the
 alignment labels) to their reason: per page, the share of the kept characters that are not gold
 (false positives) and of the gold characters that were dropped (false negatives), averaged over
-pages. It also scores the split once more without the page fallback cut-off
-(``pipeline.page_cutoff``) to show what that costs or gains. Usage:
+pages. It also scores the split once more without the page's own cut-off (``cutoff.page_cutoff``:
+the fallback, and the calibrated expected-score cut-off) to show what that costs or gains. Usage:
 
     python scripts/losses.py [--split dev] [--input text|html] [--worst 20] [--json out.json]
 """
@@ -24,8 +24,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from declutter import Declutter, Document, Settings, pipeline
+from declutter import Declutter, Document, Settings, cutoff
 from declutter.corpus import Record, default_corpus_dir, iter_records
+from declutter.cutoff import FALLBACK_CUTOFF, Calibration
 from declutter.evaluation import kept_text, line_labels
 from declutter.scoring import Score, page_precision_recall, token_score
 from declutter.segmenter import split_lines
@@ -51,20 +52,27 @@ def _kept_text(doc: Document, lines: list[str], html: bool) -> str:
 
 
 class Cutoff(Protocol):
-    """A page cut-off function, shaped like ``pipeline.page_cutoff``."""
+    """A page cut-off function, shaped like ``cutoff.page_cutoff``."""
 
-    def __call__(self, probabilities: np.ndarray, prose_chars: np.ndarray, threshold: float) -> float: ...
+    def __call__(
+        self,
+        probabilities: np.ndarray,
+        prose_chars: np.ndarray,
+        words: np.ndarray,
+        threshold: float,
+        calibration: Calibration | None,
+    ) -> float: ...
 
 
 @contextlib.contextmanager
 def _page_cutoff(replace: Callable[[Cutoff], Cutoff]) -> Iterator[None]:
-    """Run with ``pipeline.page_cutoff`` replaced by ``replace(the original)``."""
-    original = pipeline.page_cutoff
-    pipeline.page_cutoff = replace(original)
+    """Run with ``cutoff.page_cutoff`` replaced by ``replace(the original)``."""
+    original = cutoff.page_cutoff
+    cutoff.page_cutoff = replace(original)
     try:
         yield
     finally:
-        pipeline.page_cutoff = original
+        cutoff.page_cutoff = original
 
 
 def _attribute(doc: Document, gold: list[bool], fp: dict[str, float], fn: dict[str, float]) -> None:
@@ -87,15 +95,22 @@ def analyse(corpus: Path, split: str, html: bool, worst: int) -> dict[str, Any]:
     fn: dict[str, float] = {}
     pages: list[dict[str, Any]] = []
     pairs: list[tuple[str, str]] = []
-    fired: list[bool] = []
+    fired: list[str] = []
 
     def watched(original: Cutoff) -> Cutoff:
-        def cutoff(probabilities: np.ndarray, prose_chars: np.ndarray, threshold: float) -> float:
-            value = original(probabilities, prose_chars, threshold)
-            fired.append(value != threshold)
+        def watching(
+            probabilities: np.ndarray,
+            prose_chars: np.ndarray,
+            words: np.ndarray,
+            threshold: float,
+            calibration: Calibration | None,
+        ) -> float:
+            value = original(probabilities, prose_chars, words, threshold, calibration)
+            if value != threshold:
+                fired.append("fallback" if value == FALLBACK_CUTOFF else "expected")
             return value
 
-        return cutoff
+        return watching
 
     with _page_cutoff(watched):
         for record in _pages(corpus, split):
@@ -110,7 +125,8 @@ def analyse(corpus: Path, split: str, html: bool, worst: int) -> dict[str, Any]:
                     "host": record.host,
                     "lines": len(lines),
                     "f1": Score.of(*page_precision_recall(record.gold, text), 1).f1,
-                    "fallback": any(fired),
+                    "fallback": "fallback" in fired,
+                    "expected_cutoff": "expected" in fired,
                     "article_probability": doc.article_probability,
                 }
             )
@@ -120,9 +136,10 @@ def analyse(corpus: Path, split: str, html: bool, worst: int) -> dict[str, Any]:
         "split": split,
         "input": "html" if html else "text",
         "token": dataclasses.asdict(token_score(pairs)),
-        "without_fallback": dataclasses.asdict(_without_fallback(cleaner, corpus, split, html)),
+        "without_page_cutoff": dataclasses.asdict(_without_page_cutoff(cleaner, corpus, split, html)),
         "empty_pages": sum(1 for p in pages if not p["lines"]),
         "fallback_pages": len(fallback),
+        "expected_cutoff_pages": sum(1 for p in pages if p["expected_cutoff"]),
         "fallback_article_probability": [min(fallback, default=None), max(fallback, default=None)],
         "worst": sorted(pages, key=lambda p: p["f1"])[:worst],
         "false_positive_share": _by_share(fp, n),
@@ -135,11 +152,11 @@ def _by_share(shares: dict[str, float], pages: int) -> dict[str, float]:
     return {k: round(v / pages, 4) for k, v in sorted(shares.items(), key=lambda kv: -kv[1])}
 
 
-def _without_fallback(cleaner: Declutter, corpus: Path, split: str, html: bool) -> Score:
-    """The split's token score with the page fallback cut-off switched off."""
+def _without_page_cutoff(cleaner: Declutter, corpus: Path, split: str, html: bool) -> Score:
+    """The split's token score at the model's threshold on every page."""
 
     def fixed(original: Cutoff) -> Cutoff:
-        return lambda probabilities, prose_chars, threshold: threshold
+        return lambda probabilities, prose_chars, words, threshold, calibration: threshold
 
     with _page_cutoff(fixed):
         return token_score((r.gold, _kept_text(*_run(cleaner, r, html), html)) for r in _pages(corpus, split))

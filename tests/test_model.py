@@ -308,3 +308,17 @@ def test_another_text_model_is_run_by_its_predict_proba() -> None:
     loaded.estimators["text"] = other
     assert loaded._log_linear_text is None
     assert np.array_equal(loaded.text_scores(terms), other.predict_proba(terms)[:, 1])
+
+
+@pytest.mark.parametrize(
+    "value", ["1.25", {"exponent": 1.25}, {"exponent": 0, "margin": 0.05}, {"exponent": 1.25, "margin": -1}]
+)
+def test_a_malformed_calibration_is_refused(model_copy: Path, value: object) -> None:
+    _edit_manifest(model_copy, lambda manifest: manifest.update(calibration=value))
+    with pytest.raises(ModelError, match="calibration"):
+        load(model_copy)
+
+
+def test_a_model_without_a_calibration_loads_without_one(model_copy: Path) -> None:
+    _edit_manifest(model_copy, lambda manifest: manifest.pop("calibration", None))
+    assert load(model_copy).calibration is None

@@ -145,6 +145,42 @@ def test_an_explicit_threshold_moves_the_cut_monotonically() -> None:
     assert all(ln.label.is_content for ln in unruled)
 
 
+@pytest.mark.parametrize(
+    ("settings", "calibrated"),
+    [(Settings(), True), (Settings(favor_precision=True), False), (Settings(threshold=0.5), None)],
+    ids=["own threshold", "preset", "explicit threshold"],
+)
+def test_the_calibration_moves_only_the_models_own_threshold(
+    cleaner: Declutter, monkeypatch: pytest.MonkeyPatch, settings: Settings, calibrated: bool | None
+) -> None:
+    """The expected-score cut-off serves the model's threshold; a preset keeps its own balance and
+    an explicit threshold is the cut-off, with no page fallback either."""
+    calls: list[object] = []
+
+    def spy(*args: object) -> float:
+        calls.append(args[-1])
+        return float(args[-2])  # type: ignore[arg-type]
+
+    monkeypatch.setattr("declutter.cutoff.page_cutoff", spy)
+    judge = cleaner.model
+    assert judge is not None and judge.calibration is not None  # the shipped model has one
+    Declutter.from_model(judge, settings).run(load_fixture(SEEDS[0]).text)
+    if calibrated is None:
+        assert calls == []
+    else:
+        assert calls == [judge.calibration if calibrated else None]
+
+
+def test_block_probabilities_are_the_verdicts_before_the_rules(cleaner: Declutter) -> None:
+    text = load_fixture(SEEDS[1]).text
+    lines, blocks, final = cleaner.block_probabilities(text, input="text")
+    doc = cleaner.run(text, input="text")
+    assert len(final) == len(blocks) and lines == [ln.text for ln in doc.lines]
+    by_line = {b.start: p for b, p in zip(blocks, final, strict=True)}
+    judged = [ln for ln in doc.lines if ln.reason in ("model", "smoothed") and ln.number - 1 in by_line]
+    assert judged and all(ln.probability == pytest.approx(by_line[ln.number - 1]) for ln in judged)
+
+
 def test_rules_only_runs_without_a_model() -> None:
     cleaner = Declutter(Settings(rules_only=True))
     assert cleaner.model is None

@@ -118,3 +118,38 @@ def test_a_rescore_keeps_the_chosen_threshold_unless_another_beats_it_by_the_mar
     clear = {0.5: 0.930, 0.7: 0.940, 0.9: 0.940 + 2 * training.RESCORE_MARGIN}.__getitem__
     assert training._best(grid, clear, 0.7) == 0.9
     assert training._best(grid, flat, 0.65) == 0.9  # a threshold off the grid is not kept
+
+
+def test_the_saved_model_records_its_calibration_fit(saved_model: Path) -> None:
+    manifest = read_manifest(saved_model)
+    fit = manifest["metrics"]["calibration"]
+    assert set(fit["exponent_log_loss"]) == {str(e) for e in training.CALIBRATION_EXPONENTS}
+    assert set(fit["margin_sweep"]) == {str(m) for m in training.CALIBRATION_MARGINS}
+    calibration = load(saved_model).calibration
+    if fit["chosen"] is None:  # no margin beat going without on the 8 dev pages
+        assert calibration is None and "calibration" not in manifest
+    else:
+        assert calibration is not None and str(calibration.margin) == fit["chosen"]
+        assert fit["margin_sweep"][fit["chosen"]] > fit["without"]
+        assert manifest["metrics"]["dev"]["overall"]["token"]["f1"] == fit["margin_sweep"][fit["chosen"]]
+
+
+def test_log_loss_weighs_blocks_by_their_words() -> None:
+    chances, flags = np.array([0.9, 0.2]), np.array([True, False])
+    assert training.log_loss(chances, flags, np.array([1.0, 1.0])) == pytest.approx(
+        -(np.log(0.9) + np.log(0.8)) / 2
+    )
+    assert training.log_loss(chances, flags, np.array([3.0, 1.0])) == pytest.approx(
+        -(3 * np.log(0.9) + np.log(0.8)) / 4
+    )
+    assert np.isfinite(training.log_loss(np.array([0.0, 1.0]), np.array([True, False]), np.ones(2)))
+
+
+@pytest.mark.parametrize("power", [0.75, 1.0, 2.0])
+def test_fit_exponent_finds_the_power_that_drew_the_labels(power: float) -> None:
+    rng = np.random.default_rng(7)
+    probabilities = rng.uniform(size=40_000)
+    flags = rng.uniform(size=probabilities.size) < probabilities**power
+    exponent, losses = training.fit_exponent(probabilities, flags, rng.uniform(1, 50, size=flags.size))
+    assert exponent == power
+    assert min(losses.values()) == losses[str(power)]
