@@ -93,16 +93,25 @@ def fallback(probabilities: np.ndarray, prose_chars: np.ndarray, threshold: floa
     return FALLBACK_CUTOFF if unsure - kept >= MIN_UNSURE_PROSE else threshold
 
 
-def expected_score(chances: np.ndarray, words: np.ndarray, cutoff_mask: np.ndarray) -> float:
-    """Expected token precision + recall of keeping the masked blocks, each content with its
-    chance: the kept words' expected content share, plus their share of the expected content."""
-    content = chances * words
+def expected_scores(
+    probabilities: np.ndarray, chances: np.ndarray, words: np.ndarray, cutoffs: np.ndarray
+) -> np.ndarray:
+    """Expected token precision + recall of keeping the blocks at or above each cut-off, each
+    block content with its chance: the kept words' expected content share, plus their share of
+    the expected content (0 where nothing is kept or nothing is expected)."""
+    order = np.argsort(probabilities, kind="stable")
+    start = np.searchsorted(probabilities[order], cutoffs, side="left")  # first block kept
+    content = (chances * words)[order]
+    kept = np.append(np.cumsum(words[order][::-1])[::-1], 0.0)[start]  # words from there on
+    hits = np.append(np.cumsum(content[::-1])[::-1], 0.0)[start]
     expected = float(content.sum())
-    kept = float(words[cutoff_mask].sum())
-    if not kept or not expected:
-        return 0.0
-    hits = float(content[cutoff_mask].sum())
-    return hits / kept + hits / expected
+    if not expected:
+        return np.zeros(len(cutoffs))
+    return np.where(kept > 0, hits / np.maximum(kept, 1e-300) + hits / expected, 0.0)
+
+
+# The candidates, highest first (of equal scores, the highest cut-off is taken).
+_DESCENDING = np.array(sorted(CANDIDATE_CUTOFFS, reverse=True))
 
 
 def best_cutoff(
@@ -111,13 +120,10 @@ def best_cutoff(
     """The candidate cut-off whose expected precision + recall beats the threshold's by more
     than the calibration's margin, and most (the highest of equals); else ``threshold``."""
     chances = probabilities.astype(np.float64) ** calibration.exponent
-    best = expected_score(chances, words, probabilities >= threshold) + calibration.margin
-    chosen = threshold
-    for cutoff in sorted(CANDIDATE_CUTOFFS, reverse=True):  # of equal scores, the highest
-        score = expected_score(chances, words, probabilities >= cutoff)
-        if score > best:
-            best, chosen = score, cutoff
-    return chosen
+    cutoffs = np.append(_DESCENDING, threshold)
+    scores = expected_scores(probabilities, chances, words.astype(np.float64), cutoffs)
+    best = int(np.argmax(scores[:-1]))
+    return float(_DESCENDING[best]) if scores[best] > scores[-1] + calibration.margin else threshold
 
 
 def page_cutoff(

@@ -9,7 +9,7 @@ from declutter.cutoff import (
     FALLBACK_CUTOFF,
     Calibration,
     best_cutoff,
-    expected_score,
+    expected_scores,
     fallback,
     page_cutoff,
 )
@@ -55,12 +55,29 @@ def test_pages_the_fallback_cannot_judge_keep_the_threshold(
     assert fallback(probabilities, prose, threshold) == threshold
 
 
-def test_expected_score_is_expected_precision_plus_recall() -> None:
-    chances, words = _array(1.0, 0.5, 0.0), _array(10, 20, 30)
-    # keep the first two: expected content kept 10 + 10 of 30 words kept; expected content 20
-    assert expected_score(chances, words, np.array([True, True, False])) == pytest.approx(20 / 30 + 1.0)
-    assert expected_score(chances, words, np.array([True, False, False])) == pytest.approx(1.0 + 0.5)
-    assert expected_score(chances, words, np.zeros(3, dtype=bool)) == 0.0
+def test_expected_scores_are_expected_precision_plus_recall() -> None:
+    probabilities, words = _array(0.9, 0.5, 0.1), _array(10, 20, 30)
+    chances = _array(1.0, 0.5, 0.0)
+    # at 0.5 the first two are kept: expected content 10 + 10 of 30 words kept, of 20 expected
+    scores = expected_scores(probabilities, chances, words, _array(0.5, 0.9, 0.95, 0.0))
+    assert scores.tolist() == pytest.approx([20 / 30 + 1.0, 1.0 + 0.5, 0.0, 20 / 60 + 1.0])
+
+
+def test_expected_scores_agree_with_masked_sums() -> None:
+    rng = np.random.default_rng(3)
+    probabilities = rng.uniform(size=300) ** 2
+    probabilities[:40] = 0.5  # ties at a candidate cut-off
+    chances, words = probabilities**1.5, rng.integers(0, 60, size=300).astype(np.float64)
+    cutoffs = _array(0.1, 0.3, 0.5, 0.7, 0.95, 1.0)
+    content = chances * words
+    for cutoff, score in zip(cutoffs, expected_scores(probabilities, chances, words, cutoffs), strict=True):
+        kept = probabilities >= cutoff
+        want = (
+            content[kept].sum() / words[kept].sum() + content[kept].sum() / content.sum()
+            if kept.any()
+            else 0.0
+        )
+        assert score == pytest.approx(want, rel=1e-12)
 
 
 def test_an_unsure_half_of_the_article_lowers_the_cut_off() -> None:
