@@ -150,6 +150,7 @@ class Context(NamedTuple):
     container: int = 0
     outer: int = 0
     code: int = 0
+    table: int = 0
 
 
 _ROOT = Context(0, 0, 0, 0, 0)
@@ -212,6 +213,7 @@ class Tracker:
                 container,
                 outer,
                 box if tag in PRE_TAGS else up.code,
+                box if tag == "table" else up.table,
             ),
         )
 
@@ -239,6 +241,7 @@ class LineDom(NamedTuple):
     features: np.ndarray  # (lines, N_LINE): see LINE_NAMES
     groups: np.ndarray  # (lines, 2) int: the line's container and outer container (0: none)
     code: np.ndarray  # (lines,) int: the line's <pre> element (0: none); not a model feature
+    table: np.ndarray  # (lines,) int: the line's innermost <table> (0: none); not a model feature
 
 
 def line_dom(lines: list[str], pieces: list[tuple[str, Any]]) -> LineDom:
@@ -249,8 +252,9 @@ def line_dom(lines: list[str], pieces: list[tuple[str, Any]]) -> LineDom:
     out = np.zeros((len(lines), N_LINE))
     groups = np.zeros((len(lines), 2), dtype=np.int64)
     code = np.zeros(len(lines), dtype=np.int64)
+    table = np.zeros(len(lines), dtype=np.int64)
     if not len(keep):
-        return LineDom(out, groups, code)
+        return LineDom(out, groups, code, table)
     contexts = [pieces[i][1] for i in keep]
     vectors = _context_vectors(contexts)
     counts = counts[keep]
@@ -261,12 +265,17 @@ def line_dom(lines: list[str], pieces: list[tuple[str, Any]]) -> LineDom:
     at = _integral_at(np.minimum(bounds, starts[-1]), starts, integral, vectors)
     out[:] = (at[1:] - at[:-1]) / np.maximum(line_counts, 1.0)[:, None]
     first = _piece_at(bounds[:-1], starts, len(vectors))
-    ids = np.array([(c.container, c.outer, c.code) if c else (0, 0, 0) for c in contexts], dtype=np.int64)
+    ids = np.array(
+        [(c.container, c.outer, c.code, c.table) if c else (0, 0, 0, 0) for c in contexts], dtype=np.int64
+    )
     groups[:] = ids[first, :2]
     code[:] = ids[first, 2]
-    groups[line_counts == 0] = 0
-    code[line_counts == 0] = 0
-    return LineDom(out, groups, code)
+    table[:] = ids[first, 3]
+    empty = line_counts == 0
+    groups[empty] = 0
+    code[empty] = 0
+    table[empty] = 0
+    return LineDom(out, groups, code, table)
 
 
 def _piece_at(x: np.ndarray, starts: np.ndarray, n_pieces: int) -> np.ndarray:

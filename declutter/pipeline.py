@@ -210,8 +210,11 @@ class Declutter:
         if self.settings.smooth and judge is not None:
             verdicts = smoother.revise_short_blocks(blocks, verdicts)
             if page.dom is not None:
-                code = page.dom.code[[b.start for b in blocks]].tolist() if blocks else []
-                verdicts = smoother.join_code_listings(verdicts, code)
+                starts = [b.start for b in blocks]
+                verdicts = smoother.join_code_listings(verdicts, page.dom.code[starts].tolist())
+                verdicts = smoother.join_tables(verdicts, page.dom.table[starts].tolist())
+            else:
+                verdicts = smoother.join_tables(verdicts, smoother.tab_runs(blocks))
         verdicts = article.mark_title(blocks, verdicts, page.headline)
         verdicts = article.mark_dek(blocks, verdicts)
         verdicts = article.mark_meta(blocks, verdicts)

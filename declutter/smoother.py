@@ -263,6 +263,45 @@ def join_code_listings(verdicts: list[Verdict], code: list[int]) -> list[Verdict
     return out
 
 
+# The rule that keeps a data table between kept blocks (see join_tables).
+TABLE_RULE = "table"
+
+
+def join_tables(verdicts: list[Verdict], table: list[int]) -> list[Verdict]:
+    """A table none of whose blocks is content, between two content blocks, is body as a whole:
+    ANNOTATION.md's "tables that belong to the text" (a data table, a comparison), whose short
+    cells the models judge one by one as chrome. A table holding content blocks is left alone:
+    a layout table holds the article itself, and its menus with it.
+
+    ``table`` is each block's innermost ``<table>`` element id (0: none; HTML pages only)."""
+    out = list(verdicts)
+    start = 0
+    while start < len(out):
+        element = table[start]
+        end = start + 1
+        while element and end < len(out) and table[end] == element:
+            end += 1
+        kept = any(out[i].label.is_content for i in range(start, end))
+        if element and not kept and _between_content(out, table, start, end):
+            for i in range(start, end):
+                out[i] = Verdict(Label.BODY, out[i].probability, RULE_PREFIX + TABLE_RULE)
+        start = end
+    return out
+
+
+def tab_runs(blocks: list[Block]) -> list[int]:
+    """A text dump's tables: each run of consecutive blocks holding a tab (a browser's innerText
+    separates table cells with tabs) numbered from 1; 0 for every other block."""
+    out = [0] * len(blocks)
+    run = 0
+    for i, block in enumerate(blocks):
+        if "\t" in block.text:
+            if not i or not out[i - 1]:
+                run += 1
+            out[i] = run
+    return out
+
+
 def _between_content(verdicts: list[Verdict], code: list[int], start: int, end: int) -> bool:
     """Whether the nearest blocks outside any listing before ``start`` and from ``end`` on are
     both content."""

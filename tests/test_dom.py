@@ -187,3 +187,16 @@ def test_lines_know_the_preformatted_element_they_sit_in() -> None:
     assert code["Call it like this:"] == code["Or like that:"] == 0
     assert code["x = f(1)"] == code["y = g(x)"] > 0  # one listing, through its inline <code>
     assert code["z = h()"] > 0 and code["z = h()"] != code["x = f(1)"]
+
+
+def test_lines_know_the_innermost_table_they_sit_in() -> None:
+    page = render_page(
+        "<html><body><p>Prices rose:</p><table><tr><th>Year</th><th>Change</th></tr>"
+        "<tr><td>2013</td><td>+13%</td></tr><tr><td><table><tr><td>inner</td></tr></table></td></tr>"
+        "</table><p>And then fell.</p></body></html>"
+    )
+    lines = page.text.split("\n")
+    table = dict(zip(lines, page.dom.table.tolist(), strict=True))
+    assert table["Prices rose:"] == table["And then fell."] == 0
+    assert table["Year\tChange"] == table["2013\t+13%"] > 0
+    assert table["inner"] > 0 and table["inner"] != table["2013\t+13%"]

@@ -9,7 +9,7 @@ from declutter.cohesion import N_COHESION, page_terms
 from declutter.document import Verdict
 from declutter.features import feature_names
 from declutter.labels import Label
-from declutter.segmenter import segment
+from declutter.segmenter import Block, segment
 from declutter.smoother import (
     N_CONTEXT,
     N_GROUP_CONTEXT,
@@ -18,11 +18,13 @@ from declutter.smoother import (
     context_width,
     group_context,
     join_code_listings,
+    join_tables,
     page_context,
     probability_context,
     refining_features,
     revise_short_blocks,
     smoothing_features,
+    tab_runs,
 )
 
 
@@ -156,3 +158,33 @@ def test_a_page_that_is_one_listing_keeps_its_verdicts() -> None:
     verdicts = _verdicts(True, False, True)
     assert join_code_listings(verdicts, [2, 2, 2]) == verdicts
     assert join_code_listings([], []) == []
+
+
+def test_a_data_table_between_kept_paragraphs_is_kept_whole() -> None:
+    out = join_tables(_verdicts(True, False, False, False, True), [0, 4, 4, 4, 0])
+    assert [v.label.is_content for v in out] == [True] * 5
+    assert [v.reason for v in out][1:4] == ["rule:table"] * 3
+
+
+def test_a_table_holding_content_is_a_layout_table_and_keeps_its_verdicts() -> None:
+    # the article sits in the table, with a menu cell: nothing is promoted
+    verdicts = _verdicts(True, False, True, False, True)
+    assert join_tables(verdicts, [0, 4, 4, 4, 0]) == verdicts
+
+
+def test_a_table_with_chrome_on_one_side_keeps_its_verdicts() -> None:
+    verdicts = _verdicts(True, False, False, False)
+    assert join_tables(verdicts, [0, 4, 4, 0]) == verdicts
+    assert join_tables([], []) == []
+
+
+def test_nested_and_adjacent_tables_are_judged_by_the_blocks_outside_tables() -> None:
+    out = join_tables(_verdicts(True, False, False, True), [0, 4, 9, 0])
+    assert [v.label.is_content for v in out] == [True] * 4
+
+
+def test_a_dumps_tables_are_its_runs_of_tabbed_blocks() -> None:
+    texts = ["Prices rose:", "Year\tChange", "2013\t+13%", "And then fell.", "a\tb", "Menu"]
+    blocks = [Block(i, i + 1, text) for i, text in enumerate(texts)]
+    assert tab_runs(blocks) == [0, 1, 1, 0, 2, 0]
+    assert tab_runs([]) == []
