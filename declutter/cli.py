@@ -104,8 +104,8 @@ def _parser() -> argparse.ArgumentParser:
         "--rescore",
         type=Path,
         metavar="MODEL",
-        help="do not train: re-choose the threshold and re-measure dev metrics of MODEL with the "
-        "current rules, rewriting its manifest",
+        help="do not train: re-choose the threshold, refit the calibration and re-measure dev "
+        "metrics of MODEL with the current rules, rewriting its manifest (then --page-model)",
     )
     train.add_argument(
         "--page-model",

@@ -138,8 +138,8 @@ def dom_feature_names() -> list[str]:
 
 class Context(NamedTuple):
     """An element's place in the page: flags on it or any ancestor, class flags near it, depth,
-    the ids of its box (its closest block-level element), container and outer container, and
-    of the preformatted element (``<pre>``) it sits in (0: none)."""
+    the ids of its box (its closest block-level element), container and outer container, of
+    the preformatted element (``<pre>``) and of the innermost ``<table>`` it sits in (0: none)."""
 
     flags: int
     own: int  # own class flags
@@ -220,6 +220,11 @@ class Tracker:
 
 _new_tuple = tuple.__new__
 
+# A line more than this share link text points away from the article (see LineDom.away).
+MAX_TEXT_LINK_SHARE = 0.5
+_LINK_COLUMN = LINE_NAMES.index("link")
+_AWAY_COLUMNS = [LINE_NAMES.index(name) for name in ("nav", "aside", "footer")]
+
 
 _FLAG_SHIFTS = np.arange(N_FLAGS, dtype=np.int64)
 _NEAR_SHIFTS = np.arange(len(TAG_FLAGS), N_FLAGS, dtype=np.int64)
@@ -242,6 +247,14 @@ class LineDom(NamedTuple):
     groups: np.ndarray  # (lines, 2) int: the line's container and outer container (0: none)
     code: np.ndarray  # (lines,) int: the line's <pre> element (0: none); not a model feature
     table: np.ndarray  # (lines,) int: the line's innermost <table> (0: none); not a model feature
+
+    def away(self) -> np.ndarray:
+        """Per line: is it mostly link text (MAX_TEXT_LINK_SHARE), or inside ``<nav>``, ``<aside>``
+        or ``<footer>`` (text that points away from the article)?"""
+        if not len(self.features):
+            return np.zeros(0, dtype=bool)
+        inside: np.ndarray = self.features[:, _AWAY_COLUMNS].max(axis=1) > 0
+        return inside | (self.features[:, _LINK_COLUMN] > MAX_TEXT_LINK_SHARE)
 
 
 def line_dom(lines: list[str], pieces: list[tuple[str, Any]]) -> LineDom:

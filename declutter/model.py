@@ -94,7 +94,10 @@ class Model:
     def calibration(self) -> Calibration | None:
         """How the model's probabilities become chances (``declutter.cutoff``), if it has been
         calibrated (``declutter train`` and ``--rescore`` fit it on dev)."""
-        return Calibration.from_manifest(self.manifest.get("calibration"))
+        try:
+            return Calibration.from_manifest(self.manifest.get("calibration"))
+        except ValueError as error:  # a manifest edited after load() verified it
+            raise ModelError(f"{self.path}: {error}") from error
 
     @property
     def article_threshold(self) -> float:

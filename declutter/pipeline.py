@@ -212,9 +212,10 @@ class Declutter:
             if page.dom is not None:
                 starts = [b.start for b in blocks]
                 verdicts = smoother.join_code_listings(verdicts, page.dom.code[starts].tolist())
-                verdicts = smoother.join_tables(verdicts, page.dom.table[starts].tolist())
+                away = page.dom.away()[starts].tolist()
+                verdicts = smoother.join_tables(verdicts, page.dom.table[starts].tolist(), away)
             else:
-                verdicts = smoother.join_tables(verdicts, smoother.tab_runs(blocks))
+                verdicts = smoother.join_tables(verdicts, smoother.tab_runs(blocks), [False] * len(blocks))
         verdicts = article.mark_title(blocks, verdicts, page.headline)
         verdicts = article.mark_dek(blocks, verdicts)
         verdicts = article.mark_meta(blocks, verdicts)

@@ -265,15 +265,20 @@ def join_code_listings(verdicts: list[Verdict], code: list[int]) -> list[Verdict
 
 # The rule that keeps a data table between kept blocks (see join_tables).
 TABLE_RULE = "table"
+# A data table has at least this many blocks (rows); a lone tabbed line is a menu as often.
+MIN_TABLE_BLOCKS = 2
 
 
-def join_tables(verdicts: list[Verdict], table: list[int]) -> list[Verdict]:
-    """A table none of whose blocks is content, between two content blocks, is body as a whole:
+def join_tables(verdicts: list[Verdict], table: list[int], away: list[bool]) -> list[Verdict]:
+    """A table between two content blocks, with at least MIN_TABLE_BLOCKS blocks, none of them
+    content, dropped by a rule or pointing away from the article, is body as a whole:
     ANNOTATION.md's "tables that belong to the text" (a data table, a comparison), whose short
     cells the models judge one by one as chrome. A table holding content blocks is left alone:
     a layout table holds the article itself, and its menus with it.
 
-    ``table`` is each block's innermost ``<table>`` element id (0: none; HTML pages only)."""
+    ``table``: each block's table id (0: none): an HTML page's innermost ``<table>``, a dump's run
+    of tabbed blocks (``tab_runs``). ``away``: whether a block is mostly link text or sits in
+    navigation (``LineDom.away``; all False for a dump)."""
     out = list(verdicts)
     start = 0
     while start < len(out):
@@ -281,12 +286,21 @@ def join_tables(verdicts: list[Verdict], table: list[int]) -> list[Verdict]:
         end = start + 1
         while element and end < len(out) and table[end] == element:
             end += 1
-        kept = any(out[i].label.is_content for i in range(start, end))
-        if element and not kept and _between_content(out, table, start, end):
+        data = element and end - start >= MIN_TABLE_BLOCKS and _is_data(out, away, start, end)
+        if data and _between_content(out, table, start, end):
             for i in range(start, end):
                 out[i] = Verdict(Label.BODY, out[i].probability, RULE_PREFIX + TABLE_RULE)
         start = end
     return out
+
+
+def _is_data(verdicts: list[Verdict], away: list[bool], start: int, end: int) -> bool:
+    """No block of the span is content, was dropped by a rule (a share bar, an advert) or
+    points away from the article."""
+    return not any(
+        v.label.is_content or v.reason.startswith(RULE_PREFIX) or gone
+        for v, gone in zip(verdicts[start:end], away[start:end], strict=True)
+    )
 
 
 def tab_runs(blocks: list[Block]) -> list[int]:

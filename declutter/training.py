@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from scipy.sparse import csr_matrix, vstack
@@ -393,30 +393,49 @@ def calibrate(
     uncalibrated: dict[str, Any],
     limit: int | None = None,
     log: Callable[[str], None] = lambda _: None,
+    current: Calibration | Literal["unchosen"] | None = "unchosen",
 ) -> tuple[Calibration | None, dict[str, Any]]:
     """Fit the model's calibration on dev: the exponent by log-loss, then the margin by token F1
-    against ``uncalibrated`` (the dev scores without one, at the model's threshold). None when no
-    margin beats going without; the metrics to record either way."""
+    against ``uncalibrated`` (the dev scores without one, at the model's threshold). None when
+    no margin beats going without, or when dev has no page. ``current``: what a rescore found
+    chosen before (a calibration, or None for none), kept unless beaten by RESCORE_MARGIN;
+    "unchosen" for a first choice. Returns the calibration and the metrics to record."""
     records = _dev_records(corpus_dir, limit)
+    if not any((r.html if model.reads_dom else r.dump).strip() for r in records):
+        log("calibration: no dev page to fit it on; none")
+        return None, {"chosen": None, "fitted_on": CHOICE_SPLIT}
     exponent, losses = fit_exponent(*dev_blocks(records, model))
     log(f"calibration exponent {exponent} (dev log-loss {losses[str(exponent)]:.4f})")
     scores: dict[float, dict[str, Any]] = {}
     for margin in CALIBRATION_MARGINS:
         entry = Calibration(exponent, margin).as_manifest()
         scores[margin] = _dev_score(records, _with_manifest(model, calibration=entry))
-    f1 = {m: s["overall"]["token"]["f1"] for m, s in scores.items()}
-    best = max(f1, key=f1.__getitem__)
-    without = uncalibrated["overall"]["token"]["f1"]
-    log(f"calibration margin {best}: dev token F1 {f1[best]:.4f} (without: {without:.4f})")
+    f1: dict[float | None, float] = {m: s["overall"]["token"]["f1"] for m, s in scores.items()}
+    f1[None] = uncalibrated["overall"]["token"]["f1"]
+    chosen = _best_margin(f1, current)
+    log(f"calibration margin {chosen}: dev token F1 {f1[chosen]:.4f} (without: {f1[None]:.4f})")
     metrics = {
         "exponent_log_loss": losses,
-        "margin_sweep": {str(m): v for m, v in f1.items()},
-        "without": without,
+        "margin_sweep": {str(m): v for m, v in f1.items() if m is not None},
+        "without": f1[None],
         "fitted_on": CHOICE_SPLIT,
+        "chosen": None if chosen is None else str(chosen),
     }
-    if f1[best] <= without:
-        return None, {**metrics, "chosen": None}
-    return Calibration(exponent, best), {**metrics, "chosen": str(best), CHOICE_SPLIT: scores[best]}
+    if chosen is None:
+        return None, metrics
+    return Calibration(exponent, chosen), {**metrics, CHOICE_SPLIT: scores[chosen]}
+
+
+def _best_margin(
+    f1: dict[float | None, float], current: Calibration | Literal["unchosen"] | None
+) -> float | None:
+    """The margin (None: no calibration) with the best dev F1, going without on a tie; on a
+    rescore, the current choice unless another beats it by more than RESCORE_MARGIN."""
+    best = max(f1, key=lambda m: (f1[m], m is None))
+    if current == "unchosen":
+        return best
+    was = current.margin if isinstance(current, Calibration) else None
+    return was if was in f1 and f1[best] - f1[was] <= RESCORE_MARGIN else best
 
 
 def _with_manifest(model: Model, **entries: Any) -> Model:
@@ -547,11 +566,14 @@ def choose_cutoffs(
 ) -> tuple[float, dict[str, Any], dict[str, Any]]:
     """Choose the threshold and presets on dev without a calibration, then fit the calibration
     at that threshold: the threshold, the metrics, and the manifest's calibration entry ({} when
-    none beats going without). ``current``: as for ``choose_threshold``."""
+    none beats going without). ``current``: as for ``choose_threshold`` (a rescore; then a
+    calibration choice recorded in the manifest is kept unless beaten by RESCORE_MARGIN)."""
     uncalibrated = _with_manifest(model, calibration=None)
     best, metrics = choose_threshold(corpus_dir, uncalibrated, dev_limit, log, current)
     judge = dataclasses.replace(uncalibrated, threshold=best)
-    calibration, fit = calibrate(corpus_dir, judge, metrics[CHOICE_SPLIT], dev_limit, log)
+    chosen_before = current is not None and "calibration" in model.manifest.get("metrics", {})
+    before: Calibration | Literal["unchosen"] | None = model.calibration if chosen_before else "unchosen"
+    calibration, fit = calibrate(corpus_dir, judge, metrics[CHOICE_SPLIT], dev_limit, log, before)
     metrics["calibration"] = {k: v for k, v in fit.items() if k != CHOICE_SPLIT}
     if calibration is None:
         return best, metrics, {}
@@ -567,8 +589,9 @@ def _presets(metrics: dict[str, Any]) -> dict[str, float]:
 
 def rescore(corpus_dir: Path, model_path: Path, log: Callable[[str], None] = lambda _: None) -> Path:
     """Re-measure the dev metrics of a trained model with the current pipeline (after a rule
-    changed) and re-choose its thresholds (each kept unless beaten by RESCORE_MARGIN), rewriting its
-    manifest; the model file is not touched."""
+    changed), re-choose its thresholds and refit its calibration (each choice kept unless beaten
+    by RESCORE_MARGIN), rewriting its manifest; the model file is not touched. The page model
+    reads what the line models keep: refit it after a rescore that moved them (--page-model)."""
     model = load(model_path)
     current = {"threshold": model.threshold, **model.manifest.get("presets", {})}
     best, metrics, calibration = choose_cutoffs(corpus_dir, model, None, log, current)

@@ -45,7 +45,7 @@ def test_dropping_prose_the_model_is_sure_is_chrome_keeps_the_threshold() -> Non
     [
         (_array(), _array(), THRESHOLD),  # an empty page
         (_array(0.99, 0.3), _array(0, 0), THRESHOLD),  # no prose at all
-        (_array(0.5, 0.3), _array(10, 10), FALLBACK_CUTOFF),  # a threshold at the fallback's
+        (_array(0.5, 0.3), _array(10, 10), 0.01),  # a threshold below the fallback's
     ],
     ids=["empty", "no prose", "low threshold"],
 )
@@ -136,3 +136,9 @@ def test_calibration_round_trips_through_the_manifest() -> None:
 def test_a_malformed_calibration_is_refused(entry: object) -> None:
     with pytest.raises(ValueError, match="calibration"):
         Calibration.from_manifest(entry)
+
+
+def test_under_a_low_threshold_the_unsure_band_starts_at_the_fallback_cut_off() -> None:
+    # threshold 0.08: the prose it drops scores 0.05, above FALLBACK_CUTOFF: unsure, so fall back
+    assert fallback(_array(0.99, 0.05, 0.05), _array(100, 100, 100), 0.08) == FALLBACK_CUTOFF
+    assert fallback(_array(0.99, 0.01, 0.01), _array(100, 100, 100), 0.08) == 0.08

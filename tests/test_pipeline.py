@@ -14,6 +14,7 @@ from conftest import EDGES, MIN_SANITY_TITLE_SHARE, SEEDS, load_fixture, normali
 import declutter
 from declutter import Declutter, Label, ModelError, Settings
 from declutter.corpus import iter_records
+from declutter.document import Verdict
 
 SEED_META = {
     "000_148e7a1c8ca5aa2f.txt": ["Published : 6 Jan 2024, 04:58 AM", "Reuters"],
@@ -179,6 +180,46 @@ def test_block_probabilities_are_the_verdicts_before_the_rules(cleaner: Declutte
     by_line = {b.start: p for b, p in zip(blocks, final, strict=True)}
     judged = [ln for ln in doc.lines if ln.reason in ("model", "smoothed") and ln.number - 1 in by_line]
     assert judged and all(ln.probability == pytest.approx(by_line[ln.number - 1]) for ln in judged)
+
+
+_PROSE = (
+    "Home prices rose again this spring in most of the country, according to a study of sales data.",
+    "Economists said the rise would slow later in the year as mortgage rates stay high.",
+)
+_TABLE_PAGE = (
+    f"<html><body><h1>Home prices rise again</h1><p>{_PROSE[0]}</p><table>"
+    "<tr><th>Date</th><th>Change</th></tr><tr><td>1/1/2013</td><td>+13.1%</td></tr>"
+    f"<tr><td><a href='/more'>More data</a></td><td><a href='/x'>here</a></td></tr></table>"
+    f"<p>{_PROSE[1]}</p></body></html>"
+)
+
+
+@pytest.mark.parametrize("input", ["html", "text"])
+def test_the_table_rule_gets_each_blocks_table_and_links(
+    cleaner: Declutter, monkeypatch: pytest.MonkeyPatch, input: str
+) -> None:
+    """HTML blocks carry their <table>'s id and whether they are link text; a dump's tables are
+    its runs of tabbed blocks (with nothing known of links)."""
+    seen: list[tuple[list[int], list[bool]]] = []
+    original = declutter.smoother.join_tables
+
+    def spy(verdicts: list[Verdict], table: list[int], away: list[bool]) -> list[Verdict]:
+        seen.append((table, away))
+        return original(verdicts, table, away)
+
+    monkeypatch.setattr("declutter.smoother.join_tables", spy)
+    raw = _TABLE_PAGE
+    if input == "text":
+        raw = "\n\n".join(["Home prices rise again", _PROSE[0], "Date\tChange\n1/1/2013\t+13.1%", _PROSE[1]])
+    doc = cleaner.run(raw, input=input)
+    ((table, away),) = seen
+    blocks = [ln.text for ln in doc.lines if ln.text.strip()]
+    ids = dict(zip(blocks, table, strict=True))
+    assert ids[_PROSE[0]] == ids[_PROSE[1]] == 0
+    assert ids["Date\tChange"] == ids["1/1/2013\t+13.1%"] > 0
+    links = dict(zip(blocks, away, strict=True))
+    assert not links["Date\tChange"]
+    assert links.get("More data\there", False) is (input == "html")
 
 
 def test_rules_only_runs_without_a_model() -> None:

@@ -153,3 +153,15 @@ def test_fit_exponent_finds_the_power_that_drew_the_labels(power: float) -> None
     exponent, losses = training.fit_exponent(probabilities, flags, rng.uniform(1, 50, size=flags.size))
     assert exponent == power
     assert min(losses.values()) == losses[str(power)]
+
+
+def test_the_calibration_margin_is_the_best_on_dev_and_a_rescore_keeps_what_holds() -> None:
+    from declutter.cutoff import Calibration
+
+    step = training.RESCORE_MARGIN
+    f1 = {None: 0.9400, 0.0: 0.9380, 0.05: 0.9400 + step / 2, 0.1: 0.9399}
+    assert training._best_margin(f1, "unchosen") == 0.05  # a first choice: the best
+    assert training._best_margin({**f1, 0.05: 0.9400}, "unchosen") is None  # a tie goes without
+    assert training._best_margin(f1, None) is None  # chosen before: none, not beaten by the margin
+    assert training._best_margin(f1, Calibration(1.25, 0.1)) == 0.1
+    assert training._best_margin({**f1, 0.05: 0.9400 + 2 * step}, None) == 0.05
