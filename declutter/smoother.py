@@ -9,6 +9,8 @@ along the page).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from scipy.sparse import csr_matrix
 
@@ -249,18 +251,24 @@ def join_code_listings(verdicts: list[Verdict], code: list[int]) -> list[Verdict
     without content on both sides keeps its lines' verdicts (a page that is one ``<pre>``, like
     an RFC, has no prose around it)."""
     out = list(verdicts)
-    start = 0
-    while start < len(out):
-        element = code[start]
-        end = start + 1
-        while element and end < len(out) and code[end] == element:
-            end += 1
-        if element and _between_content(out, code, start, end):
+    for start, end in _spans(code):
+        if _between_content(out, code, start, end):
             for i in range(start, end):
                 if not out[i].label.is_content:
                     out[i] = Verdict(Label.BODY, out[i].probability, RULE_PREFIX + CODE_LISTING_RULE)
-        start = end
     return out
+
+
+def _spans(ids: list[int]) -> Iterator[tuple[int, int]]:
+    """Each run of consecutive blocks with the same element id, other than 0: (start, end)."""
+    start = 0
+    while start < len(ids):
+        end = start + 1
+        while ids[start] and end < len(ids) and ids[end] == ids[start]:
+            end += 1
+        if ids[start]:
+            yield start, end
+        start = end
 
 
 # The rule that keeps a data table between kept blocks (see join_tables).
@@ -280,17 +288,11 @@ def join_tables(verdicts: list[Verdict], table: list[int], away: list[bool]) -> 
     of tabbed blocks (``tab_runs``). ``away``: whether a block is mostly link text or sits in
     navigation (``LineDom.away``; all False for a dump)."""
     out = list(verdicts)
-    start = 0
-    while start < len(out):
-        element = table[start]
-        end = start + 1
-        while element and end < len(out) and table[end] == element:
-            end += 1
-        data = element and end - start >= MIN_TABLE_BLOCKS and _is_data(out, away, start, end)
+    for start, end in _spans(table):
+        data = end - start >= MIN_TABLE_BLOCKS and _is_data(out, away, start, end)
         if data and _between_content(out, table, start, end):
             for i in range(start, end):
                 out[i] = Verdict(Label.BODY, out[i].probability, RULE_PREFIX + TABLE_RULE)
-        start = end
     return out
 
 
