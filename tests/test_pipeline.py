@@ -14,6 +14,7 @@ from conftest import EDGES, MIN_SANITY_TITLE_SHARE, SEEDS, load_fixture, normali
 import declutter
 from declutter import Declutter, Label, ModelError, Settings
 from declutter.corpus import iter_records
+from declutter.cutoff import Calibration
 from declutter.document import Verdict
 
 SEED_META = {
@@ -163,8 +164,11 @@ def test_the_calibration_moves_only_the_models_own_threshold(
         return float(args[-2])  # type: ignore[arg-type]
 
     monkeypatch.setattr("declutter.cutoff.page_cutoff", spy)
-    judge = cleaner.model
-    assert judge is not None and judge.calibration is not None  # the shipped model has one
+    assert cleaner.model is not None
+    # A calibrated copy of the shipped model (whether dev chose a calibration for it or not).
+    manifest = {**cleaner.model.manifest, "calibration": {"exponent": 1.25, "margin": 0.05}}
+    judge = dataclasses.replace(cleaner.model, manifest=manifest)
+    assert judge.calibration == Calibration(1.25, 0.05)
     Declutter.from_model(judge, settings).run(load_fixture(SEEDS[0]).text)
     if calibrated is None:
         assert calls == []
