@@ -179,6 +179,24 @@ def test_unknown_element_in_head_falls_back_to_html5lib() -> None:
     assert "Story" in out
 
 
+def test_code_the_estimate_misreads_as_text_does_not_send_the_page_to_html5lib(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The estimate of the page's text strips tags with a regex, which a ">" inside an attribute
+    # ends early: the rest of the attribute, here entity-encoded JSON, looks like text libxml2
+    # "dropped". It reads as code, so the page is not parsed again.
+    calls: list[str] = []
+    monkeypatch.setattr(render, "_html5lib_parse", lambda html: calls.append(html))
+    items = ",".join(f"{{&quot;id&quot;:{i},&quot;size&quot;:{i * 7}}}" for i in range(400))
+    props = f"{{&quot;html&quot;:&quot;<b>x</b>&quot;,&quot;items&quot;:[{items}]}}"
+    html = f'<html><body><div data-props="{props}">'
+    html += "</div><p>The article, a paragraph long, is all the page shows.</p></body></html>"
+    assert render_text(html) == "The article, a paragraph long, is all the page shows."
+    assert calls == []
+    prose = " ".join(["The article goes on, in words a reader reads."] * 400)  # dropped prose is counted
+    assert render._expected_text_len(f"<p>{prose}</p>") == len("".join(prose.split()))
+
+
 @pytest.mark.parametrize("html", ["", "   \n\t ", "<!-- only a comment -->", "\x00\x01\x02", "<<<>>>&&&"])
 def test_empty_or_garbage_input_does_not_raise(html: str) -> None:
     root = parse_html(html)
