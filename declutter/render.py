@@ -181,9 +181,10 @@ def _body_text_len(root: Element | None) -> int:
 
 # Text between tags that reads as code, not prose, is left out of the estimate below: a run longer
 # than CODE_RUN_CHARS (non-space characters) of which more than CODE_SHARE are JSON/JS punctuation.
-# Such runs are scripts the regex ended early (a "</script>" inside a string or comment) and
-# entity-encoded JSON in attributes; they sent two pages to html5lib for nothing (a dev page, 0.1-0.2
-# s a parse, and a sanity page). On the whole corpus the html5 parse is tried on 4 pages and shows
+# Such runs are JSON that the regexes, unlike a parser, take for text (a script quoted inside a JSON
+# string, whose "</script>" ends the script regex early; entity-encoded JSON in an attribute that
+# holds a ">"); they sent two pages to html5lib for nothing (a dev page, 0.1-0.2 s a parse, and a
+# sanity page). On the whole corpus the html5 parse is tried on 4 pages and shows
 # more on 2 (libxml2 dropped their body); with this, only those 2 are tried. Chosen by hand: prose
 # stays far below 5% of these characters (a quotation mark or a semicolon now and then).
 CODE_RUN_CHARS = 200
