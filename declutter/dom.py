@@ -259,36 +259,28 @@ class LineDom(NamedTuple):
 
 def line_dom(lines: list[str], pieces: list[tuple[str, Any]]) -> LineDom:
     """Each line's DOM features (the character-weighted mean of its text pieces' context vectors),
-    groups and preformatted element (those of the piece its first character comes from)."""
+    groups, preformatted element and table (those of the piece its first character comes from)."""
     counts = np.array([visible_chars(p) for p, _ in pieces], dtype=float)
     keep = np.flatnonzero(counts > 0)
     out = np.zeros((len(lines), N_LINE))
-    groups = np.zeros((len(lines), 2), dtype=np.int64)
-    code = np.zeros(len(lines), dtype=np.int64)
-    table = np.zeros(len(lines), dtype=np.int64)
-    if not len(keep):
-        return LineDom(out, groups, code, table)
-    contexts = [pieces[i][1] for i in keep]
-    vectors = _context_vectors(contexts)
-    counts = counts[keep]
-    starts = np.concatenate([[0.0], np.cumsum(counts)])
-    integral = np.vstack([np.zeros(N_LINE), np.cumsum(vectors * counts[:, None], axis=0)])
-    line_counts = np.array([len("".join(line.split())) for line in lines], dtype=float)
-    bounds = np.concatenate([[0.0], np.cumsum(line_counts)])
-    at = _integral_at(np.minimum(bounds, starts[-1]), starts, integral, vectors)
-    out[:] = (at[1:] - at[:-1]) / np.maximum(line_counts, 1.0)[:, None]
-    first = _piece_at(bounds[:-1], starts, len(vectors))
-    ids = np.array(
-        [(c.container, c.outer, c.code, c.table) if c else (0, 0, 0, 0) for c in contexts], dtype=np.int64
-    )
-    groups[:] = ids[first, :2]
-    code[:] = ids[first, 2]
-    table[:] = ids[first, 3]
-    empty = line_counts == 0
-    groups[empty] = 0
-    code[empty] = 0
-    table[empty] = 0
-    return LineDom(out, groups, code, table)
+    ids = np.zeros((len(lines), 4), dtype=np.int64)  # container, outer, code, table (0: none)
+    if len(keep):
+        contexts = [pieces[i][1] for i in keep]
+        vectors = _context_vectors(contexts)
+        counts = counts[keep]
+        starts = np.concatenate([[0.0], np.cumsum(counts)])
+        integral = np.vstack([np.zeros(N_LINE), np.cumsum(vectors * counts[:, None], axis=0)])
+        line_counts = np.array([len("".join(line.split())) for line in lines], dtype=float)
+        bounds = np.concatenate([[0.0], np.cumsum(line_counts)])
+        at = _integral_at(np.minimum(bounds, starts[-1]), starts, integral, vectors)
+        out[:] = (at[1:] - at[:-1]) / np.maximum(line_counts, 1.0)[:, None]
+        first = _piece_at(bounds[:-1], starts, len(vectors))
+        context_ids = np.array(
+            [(c.container, c.outer, c.code, c.table) if c else (0, 0, 0, 0) for c in contexts], dtype=np.int64
+        )
+        ids[:] = context_ids[first]
+        ids[line_counts == 0] = 0
+    return LineDom(out, ids[:, :2], ids[:, 2], ids[:, 3])
 
 
 def _piece_at(x: np.ndarray, starts: np.ndarray, n_pieces: int) -> np.ndarray:
