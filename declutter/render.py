@@ -184,9 +184,9 @@ def _body_text_len(root: Element | None) -> int:
 # Such runs are JSON that the regexes, unlike a parser, take for text (a script quoted inside a JSON
 # string, whose "</script>" ends the script regex early; entity-encoded JSON in an attribute that
 # holds a ">"); they sent two pages to html5lib for nothing (a dev page, 0.1-0.2 s a parse, and a
-# sanity page). On the whole corpus the html5 parse is tried on 4 pages and shows
-# more on 2 (libxml2 dropped their body); with this, only those 2 are tried. Chosen by hand: prose
-# stays far below 5% of these characters (a quotation mark or a semicolon now and then).
+# sanity page). On the whole corpus the html5 parse was tried on 4 pages and showed more on 2
+# (libxml2 dropped their body); with this, only those 2 are tried. Chosen by hand: prose stays far
+# below 5% of these characters (a quotation mark or a semicolon now and then).
 CODE_RUN_CHARS = 200
 CODE_SHARE = 0.05
 _CODE_CHAR_RE = re.compile(r'[{}\[\]":;=\\]')
