@@ -313,8 +313,9 @@ RESCORE_MARGIN = 0.001
 # by more than this. Dev hardly tells them apart (the shipped models: +0.0003 text, +0.0002 HTML;
 # an HTML retrain of FEATURE_VERSION 6 tied at 0.9748 and went without), but on unseen sites the
 # calibrated cut-off was worth more, at the same threshold, for every model measured: shipped HTML
-# sanity 0.9362 -> 0.9420, weak 0.7799 -> 0.7829; shipped text sanity 0.9104 -> 0.9139, aux
-# 0.8951 -> 0.8994; that HTML retrain's sanity 0.929 -> 0.935-0.938 (margins 0.1 and 0.05).
+# sanity 0.9362 -> 0.9420, weak 0.7799 -> 0.7829; shipped text sanity 0.9117 -> 0.9152, aux
+# 0.8961 -> 0.9004; that HTML retrain's sanity 0.929 -> 0.935-0.938 (margins 0.1 and 0.05).
+# Measured with scripts/sweep_cutoffs.py.
 CALIBRATION_TIE = 0.001
 
 
@@ -406,8 +407,8 @@ def calibrate(
     against ``uncalibrated`` (the dev scores without one, at the model's threshold). None when
     going without beats every margin by more than CALIBRATION_TIE, or when dev has no page.
     ``current``: what a rescore found chosen before (a calibration, or None for none), kept
-    unless beaten by RESCORE_MARGIN;
-    "unchosen" for a first choice. Returns the calibration and the metrics to record."""
+    unless beaten by RESCORE_MARGIN; "unchosen" for a first choice. Returns the calibration and
+    the metrics to record."""
     records = _dev_records(corpus_dir, limit)
     if not any((r.html if model.reads_dom else r.dump).strip() for r in records):
         log("calibration: no dev page to fit it on; none")
