@@ -130,6 +130,20 @@ def _controller() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+# Models are fitted on this many threads (OpenMP and BLAS), whatever the machine has: the
+# boosting's sums over a node's rows run in an order set by its thread count, so the same data
+# fitted on 2 threads gave another model than on 1 (this machine, the HTML model of
+# FEATURE_VERSION 5, seed 20261121: sha256 dc63dbc3... against e36147f8...; dev 0.9771 both).
+FIT_THREADS = 1
+
+
+def fit_threads() -> contextlib.AbstractContextManager[object]:
+    """Fit on FIT_THREADS threads, so that ``declutter train`` gives the same model on any number
+    of cores (slower where there are more: a text model takes about 50 minutes on one)."""
+    limiter: contextlib.AbstractContextManager[object] = _controller().limit(limits=FIT_THREADS)
+    return limiter
+
+
 def single_thread() -> contextlib.AbstractContextManager[object]:
     """Predict on one OpenMP thread: a page has a few hundred rows, and waking a thread pool for
     each call costs more than the prediction (measured: dev-split evaluation 11 s vs > 5 min with

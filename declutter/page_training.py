@@ -24,6 +24,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from declutter.boosting import fit_threads
 from declutter.corpus import Record, iter_records, licences
 from declutter.model import DEFAULT_ARTICLE_THRESHOLD, Model, load, page_feature_width, resave
 from declutter.pagetype import HTML_PAGE_FEATURE_NAMES, PAGE_FEATURE_NAMES, PAGE_FEATURE_VERSION
@@ -132,7 +133,15 @@ def add_page_model(
     limit: int | None = None,
 ) -> Path:
     """Fit the page model of a trained model on the labelled corpus pages and write it into the
-    model file (the line models are unchanged), with its metrics in the manifest."""
+    model file (the line models are unchanged), with its metrics in the manifest; fitted on
+    ``boosting.FIT_THREADS`` threads."""
+    with fit_threads():
+        return _add_page_model(corpus_dir, model_path, log, limit)
+
+
+def _add_page_model(
+    corpus_dir: Path, model_path: Path, log: Callable[[str], None], limit: int | None
+) -> Path:
     judge = load(model_path)
     line_models = {k: v for k, v in judge.estimators.items() if k != "page"}
     base = dataclasses.replace(judge, estimators=line_models)

@@ -16,6 +16,7 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 
 from declutter.alignment import align
+from declutter.boosting import fit_threads
 from declutter.corpus import Record, iter_records, licences
 from declutter.cutoff import Calibration
 from declutter.dom import LineDom, block_groups
@@ -238,7 +239,12 @@ def _fit_all(
 
 def fit(docs: list[Example], progress: Callable[[str], None] = lambda _: None, refine: bool = True) -> Fitted:
     """Fit text model, block classifier, smoother and (``refine``) refiner, each next stage on
-    out-of-fold inputs."""
+    out-of-fold inputs, on ``boosting.FIT_THREADS`` threads."""
+    with fit_threads():
+        return _fit(docs, progress, refine)
+
+
+def _fit(docs: list[Example], progress: Callable[[str], None], refine: bool) -> Fitted:
     folds = _fold_indices(docs)
     params = HTML_GB_PARAMS if docs and docs[0].dom is not None else GB_PARAMS
     y = _concat_labels(docs)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from declutter import Declutter, training
+from declutter import Declutter, boosting, training
 from declutter.corpus import iter_records
 from declutter.labelled import parse
 from declutter.model import default_model_path, load, read_manifest
@@ -62,6 +62,29 @@ def test_training_is_deterministic(corpus_dir: Path, saved_model: Path) -> None:
         _, *first_and_smoothed = saved.probabilities(probe.blocks, probe.lines)
         for a, b in zip(predict(again, probe.blocks, probe.lines), first_and_smoothed, strict=True):
             assert np.array_equal(a, b)
+
+
+def test_every_fit_runs_on_fit_threads_whatever_the_caller_allows(
+    monkeypatch: pytest.MonkeyPatch, short_boosting: None
+) -> None:
+    """The boosting's sums follow its thread count: two threads fitted another model than one."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+    from threadpoolctl import threadpool_limits
+
+    seen: list[int] = []
+    original = HistGradientBoostingClassifier.fit
+
+    def spy(self: HistGradientBoostingClassifier, *args: object, **kwargs: object) -> object:
+        seen.append(_openmp_effective_n_threads())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(HistGradientBoostingClassifier, "fit", spy)
+    text = "chrome\tHome\ntitle\tHeadline number {i}\nbody\tThe paragraph of page {i}, long enough.\n"
+    docs = [labelled_example(parse(text.format(i=i), f"p{i}.tsv")) for i in range(training.FOLDS + 1)]
+    with threadpool_limits(limits=2):
+        fit(docs)
+    assert seen and set(seen) == {boosting.FIT_THREADS}
 
 
 def test_train_and_save_writes_a_loadable_model(saved_model: Path) -> None:
