@@ -343,17 +343,21 @@ def _dev_cleaner(judge: Model) -> Declutter:
     return Declutter.from_model(judge, settings, html_model=judge if judge.reads_dom else None)
 
 
-def _dev_score(records: list[Record], judge: Model) -> dict[str, Any]:
-    """The pipeline's dev scores with ``judge``: on the Chromium dumps, or for an HTML model on
-    the pages' HTML."""
+def dev_score(records: list[Record], judge: Model, line_scores: bool = True) -> dict[str, Any]:
+    """The pipeline's scores of ``records`` (dev, or another split) with ``judge``, as ``declutter
+    eval`` gives them: on the Chromium dumps, or for an HTML model on the pages' HTML
+    (``line_scores=False``: token scores only, without the alignment the line scores need)."""
     from declutter.evaluation import declutter_html, declutter_system, evaluate, to_json
     from declutter.renderers import chromium
 
     cleaner = _dev_cleaner(judge)
     if judge.reads_dom:
-        results = evaluate(records, chromium, {}, {"declutter": declutter_html(cleaner)})
+        results = evaluate(
+            records, chromium, {}, {"declutter": declutter_html(cleaner)}, line_scores=line_scores
+        )
     else:
-        results = evaluate(records, chromium, {"declutter": declutter_system(cleaner)}, {})
+        systems = {"declutter": declutter_system(cleaner)}
+        results = evaluate(records, chromium, systems, {}, line_scores=line_scores)
     return dict(to_json(results)["declutter"])
 
 
@@ -362,7 +366,7 @@ def _dev_scores(
 ) -> dict[float, dict[str, Any]]:
     """The dev scores with ``model`` at each threshold."""
     records = _dev_records(corpus_dir, limit)
-    return {t: _dev_score(records, dataclasses.replace(model, threshold=t)) for t in thresholds}
+    return {t: dev_score(records, dataclasses.replace(model, threshold=t)) for t in thresholds}
 
 
 def dev_blocks(records: Iterable[Record], model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -424,7 +428,7 @@ def calibrate(
     scores: dict[float, dict[str, Any]] = {}
     for margin in CALIBRATION_MARGINS:
         entry = Calibration(exponent, margin).as_manifest()
-        scores[margin] = _dev_score(records, _with_manifest(model, calibration=entry))
+        scores[margin] = dev_score(records, with_manifest(model, calibration=entry))
     f1: dict[float | None, float] = {m: s["overall"]["token"]["f1"] for m, s in scores.items()}
     f1[None] = uncalibrated["overall"]["token"]["f1"]
     chosen = _best_margin(f1, current)
@@ -455,7 +459,7 @@ def _best_margin(
     return was if was in f1 and f1[best] - f1[was] <= RESCORE_MARGIN else best
 
 
-def _with_manifest(model: Model, **entries: Any) -> Model:
+def with_manifest(model: Model, **entries: Any) -> Model:
     """The model with these manifest entries (None: removed)."""
     manifest = {k: v for k, v in {**model.manifest, **entries}.items() if v is not None}
     return dataclasses.replace(model, manifest=manifest)
@@ -585,7 +589,7 @@ def choose_cutoffs(
     at that threshold: the threshold, the metrics, and the manifest's calibration entry ({} when
     going without is better). ``current``: as for ``choose_threshold`` (a rescore; then a
     calibration choice recorded in the manifest is kept unless beaten by RESCORE_MARGIN)."""
-    uncalibrated = _with_manifest(model, calibration=None)
+    uncalibrated = with_manifest(model, calibration=None)
     best, metrics = choose_threshold(corpus_dir, uncalibrated, dev_limit, log, current)
     judge = dataclasses.replace(uncalibrated, threshold=best)
     chosen_before = current is not None and "calibration" in model.manifest.get("metrics", {})

@@ -9,7 +9,7 @@ threshold and calibration replaced in memory (the files are not touched), and is
         [--thresholds 0.6,0.7] [--calibrations none,own,1.25:0.05]
 
 ``own``: the manifest's calibration (``none`` where it has none); ``E:M``: exponent E, margin M.
-The first row is the model as shipped.
+The first row is the model as saved.
 """
 
 from __future__ import annotations
@@ -20,18 +20,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from declutter import Declutter, Settings
 from declutter import model as models
 from declutter.corpus import default_corpus_dir, iter_records
-from declutter.evaluation import declutter_html, declutter_system, evaluate
-from declutter.scoring import Score
+from declutter.training import dev_score, with_manifest
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--split", default="dev")
-    parser.add_argument("--input", choices=("text", "html"), default="text")
+    parser.add_argument("--input", choices=("text", "html"), default="text", help="which shipped model")
     parser.add_argument("--model", type=Path, default=None, help="default: the shipped one")
     parser.add_argument("--thresholds", default="", help="comma-separated; default: the model's own")
     parser.add_argument("--calibrations", default="own", help="none, own or E:M, comma-separated")
@@ -49,42 +47,24 @@ def calibration(spec: str, manifest: dict[str, Any]) -> dict[str, float] | None:
     return {"exponent": float(exponent), "margin": float(margin)}
 
 
-def variant(base: models.Model, threshold: float, entry: dict[str, float] | None) -> models.Model:
-    """The model with this threshold and calibration (in memory)."""
-    manifest = {k: v for k, v in base.manifest.items() if k != "calibration"}
-    if entry is not None:
-        manifest["calibration"] = entry
-    return dataclasses.replace(base, threshold=threshold, manifest=manifest)
-
-
-def score(judge: models.Model, corpus: Path, split: str, html: bool) -> Score:
-    """Overall token score of the split, as declutter eval gives it."""
-    settings = Settings(input="html" if html else "text")
-    cleaner = Declutter.from_model(judge, settings, html_model=judge if html else None)
-    records = iter_records(corpus, (split,))
-    if html:
-        results = evaluate(records, lambda r: r.dump, {}, {"d": declutter_html(cleaner)}, line_scores=False)
-    else:
-        results = evaluate(records, lambda r: r.dump, {"d": declutter_system(cleaner)}, {}, line_scores=False)
-    overall = results["d"]["overall"]["token"]
-    assert overall is not None
-    return overall
-
-
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     corpus = args.corpus or default_corpus_dir()
     html = args.input == "html"
     base = models.load(args.model or models.default_model_path(html=html))
+    records = list(iter_records(corpus, (args.split,)))
     thresholds = [float(t) for t in args.thresholds.split(",") if t] or [base.threshold]
     settings = [(t, c) for t in thresholds for c in args.calibrations.split(",")]
-    for label, judge in [("shipped", base)] + [
-        (f"threshold {t} calibration {c}", variant(base, t, calibration(c, base.manifest)))
+    for label, judge in [("as saved", base)] + [
+        (
+            f"threshold {t} calibration {c}",
+            dataclasses.replace(with_manifest(base, calibration=calibration(c, base.manifest)), threshold=t),
+        )
         for t, c in settings
     ]:
-        s = score(judge, corpus, args.split, html)
+        s = dev_score(records, judge, line_scores=False)["overall"]["token"]
         print(
-            f"{args.split} {args.input} {label}: P {s.precision:.4f} R {s.recall:.4f} F1 {s.f1:.4f}",
+            f"{args.split} {args.input} {label}: P {s['precision']:.4f} R {s['recall']:.4f} F1 {s['f1']:.4f}",
             flush=True,
         )
     return 0
