@@ -163,7 +163,7 @@ class Declutter:
             raise ModelError("rules_only=True: there is no model to give probabilities")
         lines = segmenter.split_lines(page.text)
         blocks = segmenter.segment(lines, self.settings.unwrap)
-        _, _, final = judge.probabilities(blocks, lines, page.dom, self.settings.smooth)
+        _, _, final = self._probabilities(judge, blocks, lines, page.dom)
         return lines, blocks, final
 
     def _run(
@@ -211,7 +211,7 @@ class Declutter:
             verdicts = smoother.revise_short_blocks(blocks, verdicts)
             if page.dom is not None:
                 starts = [b.start for b in blocks]
-                verdicts = smoother.join_code_listings(verdicts, page.dom.code[starts].tolist())
+                verdicts = smoother.join_code_listings(blocks, verdicts, page.dom.code[starts].tolist())
                 away = page.dom.away()[starts].tolist()
                 verdicts = smoother.join_tables(verdicts, page.dom.table[starts].tolist(), away)
             else:
@@ -262,7 +262,7 @@ class Declutter:
         if judge is None:
             default = Verdict(Label.BODY, RULES_ONLY_PROBABILITY, RULE_PREFIX + "default")
             return [default for _ in blocks], None
-        features, first, final = judge.probabilities(blocks, lines, dom, self.settings.smooth)
+        features, first, final = self._probabilities(judge, blocks, lines, dom)
         cut = self._threshold(judge)
         if self.settings.threshold is None:  # the model's own threshold, moved for this page
             prose = features[:, smoother.PROSE_COLUMN] * np.array([len(b.text) for b in blocks])
@@ -271,6 +271,23 @@ class Declutter:
             cut = cutoff.page_cutoff(final, prose, words, cut, calibration)
         verdicts = [self._verdict(float(p0), float(p1), cut) for p0, p1 in zip(first, final, strict=True)]
         return verdicts, features
+
+    def _probabilities(
+        self, judge: model.Model, blocks: list[segmenter.Block], lines: list[str], dom: LineDom | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The blocks' features, first and final probabilities; with smoothing, the blocks of an
+        HTML page outside its code listings are judged as if the listings were not there (see
+        smoother.code_listings), and the listings keep what the whole page's run gave them."""
+        judged = judge.probabilities(blocks, lines, dom, self.settings.smooth)
+        if dom is None or not self.settings.smooth:
+            return judged
+        listings = smoother.code_listings(blocks, dom.code[[b.start for b in blocks]].tolist())
+        if not listings.any() or listings.all():
+            return judged
+        shown = [b for b, hidden in zip(blocks, listings.tolist(), strict=True) if not hidden]
+        for whole, part in zip(judged, judge.probabilities(shown, lines, dom, True), strict=True):
+            whole[~listings] = part
+        return judged
 
     def _verdict(self, first: float, final: float, cut: float) -> Verdict:
         keep = final >= cut

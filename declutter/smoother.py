@@ -14,9 +14,18 @@ from collections.abc import Iterator
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from declutter.article import is_prose
 from declutter.cohesion import N_COHESION, PageTerms, cohesion_context, page_terms
 from declutter.document import REASON_SMOOTHED, RULE_PREFIX, Verdict
-from declutter.features import MAX_DISTANCE, distances, feature_names, max_span, shift, window_mean
+from declutter.features import (
+    MAX_DISTANCE,
+    distances,
+    feature_names,
+    max_span,
+    shift,
+    window_mean,
+    word_count,
+)
 from declutter.labels import Label
 from declutter.segmenter import Block
 
@@ -241,22 +250,90 @@ def revise_short_blocks(blocks: list[Block], verdicts: list[Verdict]) -> list[Ve
 CODE_LISTING_RULE = "code_listing"
 
 
-def join_code_listings(verdicts: list[Verdict], code: list[int]) -> list[Verdict]:
-    """A preformatted element (``<pre>``: a code listing, one block a line) between two content
-    blocks is body as a whole: the article's text goes on around it.
+def join_code_listings(blocks: list[Block], verdicts: list[Verdict], code: list[int]) -> list[Verdict]:
+    """A preformatted element (``<pre>``: a code listing, one block a line) inside the article is
+    body as a whole: the article's text goes on around it.
 
     ``code`` is each block's preformatted element id (0: none; only HTML pages have them). The
     models learnt from news pages with almost no code (5 of 2,217 training pages hold a ``<pre>``)
     and judge each line of a listing alone, as a short unpunctuated line: mostly chrome. A listing
-    without content on both sides keeps its lines' verdicts (a page that is one ``<pre>``, like
-    an RFC, has no prose around it)."""
+    is in the article when the nearest block before it is content, and either the nearest block
+    after it is content or the text before it introduces it ("Run this:"); a listing's captions
+    ("js", "Copy") are looked past (see :func:`_nearest`). Other listings keep their lines'
+    verdicts (a page that is one ``<pre>``, like an RFC, has no prose around it)."""
     out = list(verdicts)
     for start, end in _spans(code):
-        if _between_content(out, code, start, end):
+        if _in_article(blocks, out, code, start, end):
             for i in range(start, end):
                 if not out[i].label.is_content:
                     out[i] = Verdict(Label.BODY, out[i].probability, RULE_PREFIX + CODE_LISTING_RULE)
     return out
+
+
+# A listing's caption ("js", "Copy code", "Output") has at most this many words; up to
+# MAX_CAPTIONS of them on each side of a listing are looked past. Set by hand from the weak
+# split's documentation pages (MDN, react.dev: a language name above each listing), not swept.
+CAPTION_MAX_WORDS = 2
+MAX_CAPTIONS = 2
+
+
+def _in_article(blocks: list[Block], verdicts: list[Verdict], code: list[int], start: int, end: int) -> bool:
+    """Whether the listing ``blocks[start:end]`` lies in the article (see join_code_listings)."""
+    before = _nearest(blocks, verdicts, code, range(start - 1, -1, -1))
+    if before is None or not verdicts[before].label.is_content:
+        return False
+    after = _nearest(blocks, verdicts, code, range(end, len(blocks)))
+    if after is not None and verdicts[after].label.is_content:
+        return True
+    intro = _nearest(blocks, verdicts, code, range(start - 1, -1, -1), kept_captions=True)
+    if intro is None or not verdicts[intro].label.is_content:
+        return False
+    return blocks[intro].text.rstrip().endswith(":")
+
+
+def _nearest(
+    blocks: list[Block], verdicts: list[Verdict], code: list[int], order: range, kept_captions: bool = False
+) -> int | None:
+    """The first block in ``order`` outside any listing and not a dropped caption (nor a kept
+    one, with ``kept_captions``)."""
+    captions = 0
+    for i in order:
+        if code[i]:
+            continue
+        short = word_count(blocks[i].text) <= CAPTION_MAX_WORDS
+        if short and (kept_captions or not verdicts[i].label.is_content) and captions < MAX_CAPTIONS:
+            captions += 1
+            continue
+        return i
+    return None
+
+
+# A <pre> is a code listing, to be hidden from the models, when less than this share of its
+# characters is in prose blocks (>= 10 words ending a sentence): text set in <pre> (a poem, a
+# plain-text article) is judged as text. Set by hand, not swept.
+MAX_LISTING_PROSE = 0.5
+# ... and only on a page with at most this share of its characters in <pre>: a page set in
+# <pre> (an RFC, a mailing-list archive) is judged as text throughout. Set by hand: sanity's
+# RFC page lost half its recall when its pages were hidden.
+MAX_LISTING_SHARE = 0.5
+
+
+def code_listings(blocks: list[Block], code: list[int]) -> np.ndarray:
+    """Which blocks lie in a code listing that the models should not see as context: a ``<pre>``
+    that is not prose, on a page that is mostly not ``<pre>`` (``code``: see join_code_listings).
+
+    The models learnt from pages without code, and a listing's lines, each judged chrome, pull
+    down the prose around them; the pipeline judges the other blocks as if the listings were
+    not there, and :func:`join_code_listings` then decides the listings."""
+    hidden = np.zeros(len(blocks), dtype=bool)
+    chars = np.array([len(b.text) for b in blocks], dtype=np.int64)
+    if not len(blocks) or chars[np.array(code, dtype=bool)].sum() > MAX_LISTING_SHARE * chars.sum():
+        return hidden
+    for start, end in _spans(code):
+        prose = sum(len(b.text) for b in blocks[start:end] if is_prose(b.text))
+        if prose < MAX_LISTING_PROSE * chars[start:end].sum():
+            hidden[start:end] = True
+    return hidden
 
 
 def _spans(ids: list[int]) -> Iterator[tuple[int, int]]:

@@ -7,7 +7,9 @@ import re
 import textwrap
 from html import escape
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from conftest import EDGES, MIN_SANITY_TITLE_SHARE, SEEDS, load_fixture, normalised_title, with_settings
 
@@ -16,6 +18,8 @@ from declutter import Declutter, Label, ModelError, Settings
 from declutter.corpus import iter_records
 from declutter.cutoff import Calibration
 from declutter.document import Verdict
+from declutter.model import Model
+from declutter.segmenter import Block
 
 SEED_META = {
     "000_148e7a1c8ca5aa2f.txt": ["Published : 6 Jan 2024, 04:58 AM", "Reuters"],
@@ -392,6 +396,61 @@ def test_html_code_listing_inside_the_article_is_kept_whole(cleaner: Declutter) 
     assert all(lines[code.strip()].label is Label.BODY for code in CODE_LINES)
     assert "rule:code_listing" in {lines[code.strip()].reason for code in CODE_LINES}
     assert "\n".join(c.strip() for c in CODE_LINES) in doc.body  # line by line, in order
+
+
+DOC_STEPS = [
+    ("Making a request", "To make a request, call fetch with the address of the resource you want:"),
+    ("Setting a body", "The request body is what the client sends to the server. Pass it as the body:"),
+    ("Setting headers", "Request headers tell the server about the request. Assign them to headers:"),
+    ("Checking the status", "The promise is not rejected on an error status, so check the status yourself:"),
+]
+DOCS_FOOTER = "<footer><p>© 2026 Web Docs. Content available under a Creative Commons licence.</p></footer>"
+
+
+def _docs_page() -> str:
+    """A documentation page: a step is a heading, an instruction, a caption and a listing."""
+    nav = "".join(f'<li><a href="/d{i}">{w}</a></li>' for i, w in enumerate(NAV_WORDS))
+    listing = "<pre><code>" + escape("\n".join(CODE_LINES)) + "</code></pre>"
+    caption = '<div class="lang">js</div>'
+    steps = "".join(f"<h2>{h}</h2><p>{escape(text)}</p>{caption}{listing}" for h, text in DOC_STEPS)
+    intro = "<p>The Fetch API makes HTTP requests and processes their responses, in place of callbacks.</p>"
+    main = f"<main><h1>Using Fetch</h1>{intro}{steps}</main>"
+    return f"<html><body><nav><ul>{nav}</ul></nav>{main}{DOCS_FOOTER}</body></html>"
+
+
+Judging = tuple[list[str], np.ndarray]  # the blocks' texts a model was asked about, its final probabilities
+
+
+@pytest.fixture
+def judgings(monkeypatch: pytest.MonkeyPatch) -> list[Judging]:
+    """Every call of a model's ``probabilities`` from now on: the blocks' texts and what it gave."""
+    calls: list[Judging] = []
+    real = Model.probabilities
+
+    def spy(self: Model, blocks: list[Block], *args: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        out = real(self, blocks, *args)
+        calls.append(([b.text.strip() for b in blocks], out[2].copy()))
+        return out
+
+    monkeypatch.setattr(Model, "probabilities", spy)
+    return calls
+
+
+def test_html_prose_is_judged_without_its_code_listings(cleaner: Declutter, judgings: list[Judging]) -> None:
+    # the models learnt from pages without code: a listing's lines must not sway the prose around them
+    doc = cleaner.run(_docs_page())
+    (whole, _), (shown, final) = judgings  # the whole page, then the page without its listings
+    assert all(code.strip() in whole and code.strip() not in shown for code in CODE_LINES)
+    judged = dict(zip(shown, final.tolist(), strict=True))
+    prose = [text for _, text in DOC_STEPS]
+    assert [ln.probability for ln in doc.lines if ln.text in prose] == [judged[t] for t in prose]
+    assert all(text in doc.body.split("\n") for text in prose)
+    assert doc.body.count(CODE_LINES[1].strip()) == len(DOC_STEPS)  # every listing kept, the last too
+
+
+def test_a_page_without_code_listings_is_judged_once(cleaner: Declutter, judgings: list[Judging]) -> None:
+    cleaner.run(_seed_article_html()[0])
+    assert len(judgings) == 1
 
 
 def test_navigation_only_html_page_has_no_body(cleaner: Declutter) -> None:

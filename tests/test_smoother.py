@@ -15,6 +15,7 @@ from declutter.smoother import (
     N_GROUP_CONTEXT,
     N_PAGE_CONTEXT,
     N_PROBABILITY_CONTEXT,
+    code_listings,
     context_width,
     group_context,
     join_code_listings,
@@ -133,9 +134,19 @@ def _verdicts(*kept: bool | None) -> list[Verdict]:
     return [Verdict(Label.BODY, 0.9, "model") if k else Verdict(Label.CHROME, 0.1, "model") for k in kept]
 
 
+def _listing_page(*texts: str) -> list[Block]:
+    """One block a line: the paragraphs, captions and code lines of a documentation page."""
+    return [Block(i, i + 1, text) for i, text in enumerate(texts)]
+
+
+PARA = "Here is how the request is made, step by step."
+CODE = "x = fetch(url)"
+
+
 def test_a_code_listing_between_kept_paragraphs_is_kept_whole() -> None:
     verdicts = _verdicts(True, True, False, False, True)
-    out = join_code_listings(verdicts, [0, 7, 7, 7, 0])
+    blocks = _listing_page(PARA, CODE, CODE, CODE, PARA)
+    out = join_code_listings(blocks, verdicts, [0, 7, 7, 7, 0])
     assert [v.label.is_content for v in out] == [True] * 5
     assert [v.reason for v in out] == ["model", "model", "rule:code_listing", "rule:code_listing", "model"]
     assert out[2].probability == 0.1  # the model's probability stays on record
@@ -143,21 +154,67 @@ def test_a_code_listing_between_kept_paragraphs_is_kept_whole() -> None:
 
 def test_a_code_listing_is_judged_by_the_blocks_outside_listings() -> None:
     # the listing 3 sits between listing 7 and a kept paragraph; it looks past 7 to the first paragraph
-    out = join_code_listings(_verdicts(True, False, False, True), [0, 7, 3, 0])
+    blocks = _listing_page(PARA, CODE, CODE, PARA)
+    out = join_code_listings(blocks, _verdicts(True, False, False, True), [0, 7, 3, 0])
     assert [v.label.is_content for v in out] == [True] * 4
 
 
 def test_a_code_listing_with_chrome_on_one_side_keeps_its_verdicts() -> None:
     verdicts = _verdicts(True, False, True, False)
-    assert join_code_listings(verdicts, [0, 5, 5, 0]) == verdicts
+    blocks = _listing_page(PARA, CODE, CODE, "Read more stories from our newsroom today")
+    assert join_code_listings(blocks, verdicts, [0, 5, 5, 0]) == verdicts
     verdicts = _verdicts(False, False, True)
-    assert join_code_listings(verdicts, [0, 5, 0]) == verdicts
+    assert join_code_listings(_listing_page("Menu: home, news", CODE, PARA), verdicts, [0, 5, 0]) == verdicts
 
 
 def test_a_page_that_is_one_listing_keeps_its_verdicts() -> None:
     verdicts = _verdicts(True, False, True)
-    assert join_code_listings(verdicts, [2, 2, 2]) == verdicts
-    assert join_code_listings([], []) == []
+    assert join_code_listings(_listing_page(CODE, CODE, CODE), verdicts, [2, 2, 2]) == verdicts
+    assert join_code_listings([], [], []) == []
+
+
+def test_a_code_listing_is_joined_across_its_captions() -> None:
+    # "js" above the listing and "Copy" below it are dropped captions, not the article's end
+    blocks = _listing_page(PARA, "js", CODE, CODE, "Copy", PARA)
+    out = join_code_listings(blocks, _verdicts(True, False, False, False, False, True), [0, 0, 4, 4, 0, 0])
+    assert [v.label.is_content for v in out] == [True, False, True, True, False, True]
+
+
+def test_a_code_listing_looks_past_two_captions_at_most() -> None:
+    blocks = _listing_page(PARA, "Share", "Tweet", "js", CODE, PARA)
+    verdicts = _verdicts(True, False, False, False, False, True)
+    assert join_code_listings(blocks, verdicts, [0, 0, 0, 0, 4, 0]) == verdicts
+
+
+def test_a_code_listing_introduced_by_a_colon_ends_the_article() -> None:
+    footer = "Read more stories from our newsroom today"
+    blocks = _listing_page(PARA, "Install it with:", CODE, footer)
+    out = join_code_listings(blocks, _verdicts(True, True, False, False), [0, 0, 9, 0])
+    assert [v.label.is_content for v in out] == [True, True, True, False]
+    # the introduction may stand above the listing's kept caption
+    blocks = _listing_page(PARA, "Install it with:", "bash", CODE, footer)
+    out = join_code_listings(blocks, _verdicts(True, True, True, False, False), [0, 0, 0, 9, 0])
+    assert [v.label.is_content for v in out] == [True, True, True, True, False]
+    # without the colon, a listing before the footer is not the article's
+    blocks = _listing_page(PARA, "Install it.", CODE, footer)
+    verdicts = _verdicts(True, True, False, False)
+    assert join_code_listings(blocks, verdicts, [0, 0, 9, 0]) == verdicts
+
+
+PROSE = "This paragraph is set in a preformatted element, but it reads as ordinary prose."
+
+
+def test_code_listings_are_the_pre_elements_that_hold_code() -> None:
+    blocks = _listing_page(PARA, PARA, PARA, CODE, CODE, PROSE, PARA)
+    assert code_listings(blocks, [0, 0, 0, 3, 3, 5, 0]).tolist() == [False] * 3 + [True] * 2 + [False] * 2
+    assert not code_listings(blocks, [0] * 7).any()
+    assert code_listings([], []).tolist() == []
+
+
+def test_a_page_set_in_pre_has_no_code_listings() -> None:
+    # an RFC: nearly all of its text is in <pre>, so the models judge all of it as text
+    blocks = _listing_page("Docs", CODE, CODE, CODE, CODE)
+    assert not code_listings(blocks, [0, 1, 1, 2, 2]).any()
 
 
 def _near(n: int) -> list[bool]:
