@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from declutter.dom import LineDom, render_root
-from declutter.metadata import MARKUP_UNKNOWN, METADATA_FIELDS, extract, markup_kind, title
+from declutter.metadata import MARKUP_UNKNOWN, METADATA_FIELDS, extract, json_ld, markup_kind, title
 from declutter.render import parse_html, render_tree
 
 __all__ = ["METADATA_FIELDS", "Page", "read_page"]
@@ -31,6 +31,7 @@ def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
         text, lines = render_root(root)
     else:
         text, lines = render_tree(root, noscript=True), None
-    found = extract(root) if metadata else {}
-    headline = found["title"] if metadata else title(root)
-    return Page(text, found, lines, markup_kind(root) if dom else MARKUP_UNKNOWN, headline)
+    ld = json_ld(root)  # the scripts are parsed once, for all three
+    found = extract(root, ld) if metadata else {}
+    headline = found["title"] if metadata else title(root, ld)
+    return Page(text, found, lines, markup_kind(root, ld) if dom else MARKUP_UNKNOWN, headline)

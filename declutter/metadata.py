@@ -95,10 +95,10 @@ SHORT_TITLE, LONG_TITLE = 15, 150
 FEW_WORDS = 4
 
 
-def extract(root: Element) -> dict[str, str | None]:
-    """The page's metadata (see ``METADATA_FIELDS``)."""
+def extract(root: Element, ld: dict[str, Any] | None = None) -> dict[str, str | None]:
+    """The page's metadata (see ``METADATA_FIELDS``; ``ld``: the page's :func:`json_ld`, if read)."""
     values = _meta_values(root)
-    ld = _json_ld(root)
+    ld = json_ld(root) if ld is None else ld
     title = _title(ld, values, root)
     author = _ld_name(ld.get("author")) or _first(values, _AUTHOR_KEYS)
     if not author:
@@ -116,9 +116,9 @@ def extract(root: Element) -> dict[str, str | None]:
     return {name: found[name] or None for name in METADATA_FIELDS}
 
 
-def title(root: Element) -> str | None:
+def title(root: Element, ld: dict[str, Any] | None = None) -> str | None:
     """The page's title alone, as :func:`extract` finds it."""
-    return _clean(_title(_json_ld(root), _meta_values(root), root)) or None
+    return _clean(_title(json_ld(root) if ld is None else ld, _meta_values(root), root)) or None
 
 
 def _title(ld: dict[str, Any], values: dict[str, str], root: Element) -> str | None:
@@ -132,11 +132,12 @@ MARKUP_ARTICLE, MARKUP_OTHER, MARKUP_UNKNOWN = 1.0, 0.0, 0.5
 _OG_TYPE_XPATH = etree.XPath("//meta[@property='og:type']/@content")
 
 
-def markup_kind(root: Element) -> float:
+def markup_kind(root: Element, ld: dict[str, Any] | None = None) -> float:
     """Whether the markup calls the page an article: ``MARKUP_ARTICLE``, ``MARKUP_OTHER`` or
     ``MARKUP_UNKNOWN``."""
     og_types = [str(v).strip().lower() for v in _OG_TYPE_XPATH(root)]
-    if _json_ld(root) or any(t == "article" or t.endswith(".article") for t in og_types):
+    ld = json_ld(root) if ld is None else ld
+    if ld or any(t == "article" or t.endswith(".article") for t in og_types):
         return MARKUP_ARTICLE
     return MARKUP_OTHER if og_types else MARKUP_UNKNOWN
 
@@ -265,8 +266,9 @@ def _ld_article(data: Any) -> dict[str, Any] | None:
     return data if _is_article(data) else None
 
 
-def _json_ld(root: Element) -> dict[str, Any]:
-    """The page's first JSON-LD object of an article type (empty if none)."""
+def json_ld(root: Element) -> dict[str, Any]:
+    """The page's first JSON-LD object of an article type (empty if none): what :func:`extract`,
+    :func:`title` and :func:`markup_kind` read, parsed once when passed to them."""
     for script in root.iter("script"):
         if script.get("type") != "application/ld+json" or not script.text:
             continue

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import pytest
+
 from declutter.markup import METADATA_FIELDS, read_page
+from declutter.metadata import MARKUP_ARTICLE, MARKUP_UNKNOWN
 
 PAGE = """<!DOCTYPE html>
 <html lang="en-GB"><head>
@@ -55,3 +61,26 @@ def test_dom_features_come_with_the_text_when_asked() -> None:
     assert page.text == read_page(PAGE).text
     assert page.dom is not None and len(page.dom.features) == len(page.text.split("\n"))
     assert read_page(PAGE).dom is None
+
+
+LD_PAGE = (
+    '<html><head><script type="application/ld+json">{"@context": "https://schema.org",'
+    ' "@type": "NewsArticle", "headline": "Seals counted again"}</script></head>'
+    "<body><h1>Seals counted again</h1><p>The count rose for the third year running.</p></body></html>"
+)
+
+
+@pytest.mark.parametrize(("metadata", "dom"), [(True, True), (False, True), (True, False), (False, False)])
+def test_a_page_s_json_ld_is_parsed_once(monkeypatch: pytest.MonkeyPatch, metadata: bool, dom: bool) -> None:
+    parsed: list[str] = []
+    real = json.loads
+
+    def loads(text: str) -> Any:
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(json, "loads", loads)  # what declutter.metadata calls
+    page = read_page(LD_PAGE, metadata=metadata, dom=dom)
+    assert len(parsed) == 1
+    assert page.headline == "Seals counted again"
+    assert page.kind == (MARKUP_ARTICLE if dom else MARKUP_UNKNOWN)
