@@ -362,10 +362,9 @@ def dev_score(records: list[Record], judge: Model, line_scores: bool = True) -> 
 
 
 def _dev_scores(
-    corpus_dir: Path, model: Model, thresholds: tuple[float, ...], limit: int | None
+    records: list[Record], model: Model, thresholds: tuple[float, ...]
 ) -> dict[float, dict[str, Any]]:
     """The dev scores with ``model`` at each threshold."""
-    records = _dev_records(corpus_dir, limit)
     return {t: dev_score(records, dataclasses.replace(model, threshold=t)) for t in thresholds}
 
 
@@ -406,20 +405,18 @@ def fit_exponent(
 
 
 def calibrate(
-    corpus_dir: Path,
+    records: list[Record],
     model: Model,
     uncalibrated: dict[str, Any],
-    limit: int | None = None,
     log: Callable[[str], None] = lambda _: None,
     current: Calibration | Literal["unchosen"] | None = "unchosen",
 ) -> tuple[Calibration | None, dict[str, Any]]:
-    """Fit the model's calibration on dev: the exponent by log-loss, then the margin by token F1
-    against ``uncalibrated`` (the dev scores without one, at the model's threshold). None when
-    going without beats every margin by more than CALIBRATION_TIE, or when dev has no page.
-    ``current``: what a rescore found chosen before (a calibration, or None for none), kept
-    unless beaten by RESCORE_MARGIN; "unchosen" for a first choice. Returns the calibration and
-    the metrics to record."""
-    records = _dev_records(corpus_dir, limit)
+    """Fit the model's calibration on the dev ``records``: the exponent by log-loss, then the
+    margin by token F1 against ``uncalibrated`` (the dev scores without one, at the model's
+    threshold). None when going without beats every margin by more than CALIBRATION_TIE, or when
+    dev has no page. ``current``: what a rescore found chosen before (a calibration, or None for
+    none), kept unless beaten by RESCORE_MARGIN; "unchosen" for a first choice. Returns the
+    calibration and the metrics to record."""
     if not any((r.html if model.reads_dom else r.dump).strip() for r in records):
         log("calibration: no dev page to fit it on; none")
         return None, {"chosen": None, "fitted_on": CHOICE_SPLIT}
@@ -466,16 +463,17 @@ def with_manifest(model: Model, **entries: Any) -> Model:
 
 
 def choose_threshold(
-    corpus_dir: Path,
+    records: list[Record],
     model: Model,
     dev_limit: int | None = None,
     log: Callable[[str], None] = lambda _: None,
     current: dict[str, float] | None = None,
 ) -> tuple[float, dict[str, Any]]:
-    """Sweep the threshold on dev with the current pipeline; the best one and the metrics to record
-    (with the sweep, and each preset's threshold under ``"presets"``). ``current``: the thresholds
-    chosen before (``"threshold"`` and the presets' names), kept unless beaten by RESCORE_MARGIN."""
-    scores = _dev_scores(corpus_dir, model, PRESET_GRID, dev_limit)
+    """Sweep the threshold on the dev ``records`` (the first ``dev_limit`` pages, as recorded) with
+    the current pipeline; the best one and the metrics to record (with the sweep, and each
+    preset's threshold under ``"presets"``). ``current``: the thresholds chosen before
+    (``"threshold"`` and the presets' names), kept unless beaten by RESCORE_MARGIN."""
+    scores = _dev_scores(records, model, PRESET_GRID)
     token = {t: scores[t]["overall"]["token"] for t in PRESET_GRID}
     chosen = current or {}
     best = _best(THRESHOLD_GRID, lambda t: token[t]["f1"], chosen.get("threshold"))
@@ -589,12 +587,13 @@ def choose_cutoffs(
     at that threshold: the threshold, the metrics, and the manifest's calibration entry ({} when
     going without is better). ``current``: as for ``choose_threshold`` (a rescore; then a
     calibration choice recorded in the manifest is kept unless beaten by RESCORE_MARGIN)."""
+    records = _dev_records(corpus_dir, dev_limit)  # read once, for the threshold and the calibration
     uncalibrated = with_manifest(model, calibration=None)
-    best, metrics = choose_threshold(corpus_dir, uncalibrated, dev_limit, log, current)
+    best, metrics = choose_threshold(records, uncalibrated, dev_limit, log, current)
     judge = dataclasses.replace(uncalibrated, threshold=best)
     chosen_before = current is not None and "calibration" in model.manifest.get("metrics", {})
     before: Calibration | Literal["unchosen"] | None = model.calibration if chosen_before else "unchosen"
-    calibration, fit = calibrate(corpus_dir, judge, metrics[CHOICE_SPLIT], dev_limit, log, before)
+    calibration, fit = calibrate(records, judge, metrics[CHOICE_SPLIT], log, before)
     metrics["calibration"] = {k: v for k, v in fit.items() if k != CHOICE_SPLIT}
     if calibration is None:
         return best, metrics, {}

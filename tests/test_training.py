@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from declutter import Declutter, boosting, training
-from declutter.corpus import iter_records
+from declutter.corpus import Record, iter_records
 from declutter.labelled import parse
 from declutter.model import default_model_path, load, read_manifest
 from declutter.renderers import RENDERERS
@@ -101,6 +101,22 @@ def test_train_and_save_writes_a_loadable_model(saved_model: Path) -> None:
     assert [ln.reason for ln in doc.lines][1] == "rule:blank"
     assert all(0.0 <= ln.probability <= 1.0 for ln in doc.lines)
     assert doc.lines[0].probability != doc.lines[2].probability
+
+
+def test_the_cutoffs_are_chosen_on_one_read_of_dev(
+    corpus_dir: Path, saved_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[tuple[str, ...]] = []
+    real = training.iter_records
+
+    def spy(corpus: Path, splits: tuple[str, ...]) -> Iterator[Record]:
+        reads.append(tuple(splits))
+        return real(corpus, splits)
+
+    monkeypatch.setattr(training, "iter_records", spy)
+    best, metrics, _ = training.choose_cutoffs(corpus_dir, load(saved_model), dev_limit=3)
+    assert reads == [(training.CHOICE_SPLIT,)]  # the threshold sweep and the calibration share it
+    assert best in training.THRESHOLD_GRID and metrics["calibration"]["fitted_on"] == training.CHOICE_SPLIT
 
 
 def test_html_examples_carry_the_dom_features_of_their_lines(corpus_dir: Path) -> None:
