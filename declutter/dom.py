@@ -224,6 +224,10 @@ _new_tuple = tuple.__new__
 MAX_TEXT_LINK_SHARE = 0.5
 _LINK_COLUMN = LINE_NAMES.index("link")
 _AWAY_COLUMNS = [LINE_NAMES.index(name) for name in ("nav", "aside", "footer")]
+# A line is a list item when at least this share of its characters is (set by hand: a line is
+# almost always wholly inside an item or wholly outside).
+LIST_ITEM_SHARE = 0.5
+_LIST_ITEM_COLUMN = LINE_NAMES.index("list_item")
 
 
 _FLAG_SHIFTS = np.arange(N_FLAGS, dtype=np.int64)
@@ -255,6 +259,14 @@ class LineDom(NamedTuple):
             return np.zeros(0, dtype=bool)
         inside: np.ndarray = self.features[:, _AWAY_COLUMNS].max(axis=1) > 0
         return inside | (self.features[:, _LINK_COLUMN] > MAX_TEXT_LINK_SHARE)
+
+    def list_items(self) -> np.ndarray:
+        """Per line: is it a list item (at least LIST_ITEM_SHARE of its characters in ``<li>``,
+        ``<dt>`` or ``<dd>``)?"""
+        if not len(self.features):
+            return np.zeros(0, dtype=bool)
+        shares: np.ndarray = self.features[:, _LIST_ITEM_COLUMN]
+        return shares >= LIST_ITEM_SHARE
 
 
 def line_dom(lines: list[str], pieces: list[tuple[str, Any]]) -> LineDom:

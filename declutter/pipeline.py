@@ -209,13 +209,7 @@ class Declutter:
             verdicts = rules.apply_chrome_rules(blocks, verdicts)
         if self.settings.smooth and judge is not None:
             verdicts = smoother.revise_short_blocks(blocks, verdicts)
-            if page.dom is not None:
-                starts = [b.start for b in blocks]
-                verdicts = smoother.join_code_listings(blocks, verdicts, page.dom.code[starts].tolist())
-                away = page.dom.away()[starts].tolist()
-                verdicts = smoother.join_tables(verdicts, page.dom.table[starts].tolist(), away)
-            else:
-                verdicts = smoother.join_tables(verdicts, smoother.tab_runs(blocks), [False] * len(blocks))
+            verdicts = _join_structures(blocks, verdicts, page.dom)
         verdicts = article.mark_title(blocks, verdicts, page.headline)
         verdicts = article.mark_dek(blocks, verdicts)
         verdicts = article.mark_meta(blocks, verdicts)
@@ -294,6 +288,22 @@ class Declutter:
         flipped = keep != (first >= cut)
         label = Label.BODY if keep else Label.CHROME
         return Verdict(label, final, REASON_SMOOTHED if flipped else REASON_MODEL)
+
+
+def _join_structures(
+    blocks: list[segmenter.Block], verdicts: list[Verdict], dom: LineDom | None
+) -> list[Verdict]:
+    """Code listings, tables and lists inside the article are kept whole (see declutter.smoother);
+    a text dump knows no listings, and its tables and lists by their shape alone."""
+    if dom is None:
+        nowhere = [False] * len(blocks)
+        verdicts = smoother.join_tables(verdicts, smoother.tab_runs(blocks), nowhere)
+        return smoother.join_introduced_lists(blocks, verdicts, smoother.short_blocks(blocks), nowhere)
+    starts = [b.start for b in blocks]
+    away = dom.away()[starts].tolist()
+    verdicts = smoother.join_code_listings(blocks, verdicts, dom.code[starts].tolist())
+    verdicts = smoother.join_tables(verdicts, dom.table[starts].tolist(), away)
+    return smoother.join_introduced_lists(blocks, verdicts, dom.list_items()[starts].tolist(), away)
 
 
 def _html_kind(input: str) -> bool:

@@ -348,6 +348,51 @@ def _spans(ids: list[int]) -> Iterator[tuple[int, int]]:
         start = end
 
 
+# The rule that keeps a list its text introduces (see join_introduced_lists).
+LIST_RULE = "list"
+
+
+def join_introduced_lists(
+    blocks: list[Block], verdicts: list[Verdict], item: list[bool], away: list[bool]
+) -> list[Verdict]:
+    """The list right after a content block that ends with a colon ("Key topics include:") is
+    body, all its items: ANNOTATION.md's "lists that belong to the text", whose short items the
+    models judge one by one as chrome.
+
+    ``item``: whether each block is a list item (``<li>``, ``<dt>``, ``<dd>``; in a text dump, a
+    short block: see short_blocks); ``away``: whether it is mostly link text or sits in
+    navigation (``LineDom.away``; all False for a dump). The list is the run of items
+    after the colon; it ends at the first block that is not an item, points away or was dropped
+    by a rule (a share bar, an advert)."""
+    out = list(verdicts)
+    for i, block in enumerate(blocks):
+        if not out[i].label.is_content or not block.text.rstrip().endswith(":"):
+            continue
+        end = i + 1
+        while end < len(blocks) and item[end] and not away[end] and not _ruled_out(out[end]):
+            end += 1
+        for k in range(i + 1, end):
+            if not out[k].label.is_content:
+                out[k] = Verdict(Label.BODY, out[k].probability, RULE_PREFIX + LIST_RULE)
+    return out
+
+
+# A text dump does not mark its list items: there, an item is a block of at most this many words
+# (as REVISE_MAX_WORDS). Measured with the shipped text model against no list rule in dumps
+# (token F1): dev 0.9439 -> 0.9440, sanity 0.9139 -> 0.9146, aux 0.8994 -> 0.8999, weak 0.7619 ->
+# 0.7630; 20 words gave 0.9440, 0.9147 and 0.9002 on the first three.
+LIST_ITEM_MAX_WORDS = 12
+
+
+def short_blocks(blocks: list[Block]) -> list[bool]:
+    """Per block: could it be a list item of a text dump (at most LIST_ITEM_MAX_WORDS words)?"""
+    return [word_count(b.text) <= LIST_ITEM_MAX_WORDS for b in blocks]
+
+
+def _ruled_out(verdict: Verdict) -> bool:
+    return not verdict.label.is_content and verdict.reason.startswith(RULE_PREFIX)
+
+
 # The rule that keeps a data table between kept blocks (see join_tables).
 TABLE_RULE = "table"
 # A data table has at least this many blocks (rows); a lone tabbed line is a menu as often.

@@ -200,3 +200,14 @@ def test_lines_know_the_innermost_table_they_sit_in() -> None:
     assert table["Prices rose:"] == table["And then fell."] == 0
     assert table["Year\tChange"] == table["2013\t+13%"] > 0
     assert table["inner"] > 0 and table["inner"] != table["2013\t+13%"]
+
+
+def test_lines_know_whether_they_are_list_items() -> None:
+    page = render_page(
+        "<html><body><p>The guide covers:</p>"
+        "<ul><li>Procedures at the counter</li><li><b>Losses</b></li></ul>"
+        "<dl><dt>Term</dt><dd>Its meaning</dd></dl><p>That is all.</p></body></html>"
+    )
+    items = dict(zip(page.text.split("\n"), page.dom.list_items().tolist(), strict=True))
+    assert items["Procedures at the counter"] and items["Losses"] and items["Term"] and items["Its meaning"]
+    assert not items["The guide covers:"] and not items["That is all."]

@@ -453,6 +453,21 @@ def test_a_page_without_code_listings_is_judged_once(cleaner: Declutter, judging
     assert len(judgings) == 1
 
 
+def test_html_list_introduced_by_the_article_is_kept_whole(cleaner: Declutter) -> None:
+    page, body = _seed_article_html()
+    topics = ["Greenlight Clinic", "Suite 5112", "Open Path", "Well Clinic", "Fees based on income"]
+    listing = (
+        "<p>Clinics that offer sliding-scale fees:</p><ul>"
+        + "".join(f"<li>{t}</li>" for t in topics)
+        + "</ul>"
+    )
+    page = page.replace(f"<p>{escape(body[-1])}</p>", f"<p>{escape(body[-1])}</p>{listing}", 1)
+    doc = cleaner.run(page)
+    kept = doc.body.split("\n")
+    assert all(topic in kept for topic in topics)
+    assert "rule:list" in {ln.reason for ln in doc.lines}  # the model alone dropped some
+
+
 def test_navigation_only_html_page_has_no_body(cleaner: Declutter) -> None:
     links = "".join(f'<li><a href="/{w.lower()}">{w}</a></li>' for w in NAV_WORDS)
     page = f"<html><body><header><ul>{links}</ul></header><footer>© 2024 The Ledger</footer></body></html>"

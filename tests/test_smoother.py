@@ -19,11 +19,13 @@ from declutter.smoother import (
     context_width,
     group_context,
     join_code_listings,
+    join_introduced_lists,
     join_tables,
     page_context,
     probability_context,
     refining_features,
     revise_short_blocks,
+    short_blocks,
     smoothing_features,
     tab_runs,
 )
@@ -215,6 +217,49 @@ def test_a_page_set_in_pre_has_no_code_listings() -> None:
     # an RFC: nearly all of its text is in <pre>, so the models judge all of it as text
     blocks = _listing_page("Docs", CODE, CODE, CODE, CODE)
     assert not code_listings(blocks, [0, 1, 1, 2, 2]).any()
+
+
+def test_a_list_introduced_by_a_colon_is_kept_whole() -> None:
+    blocks = _listing_page(
+        "Key topics discussed in the guide include:", "Procedures", "Steps", "Losses", PARA
+    )
+    verdicts = _verdicts(True, False, True, False, False)
+    out = join_introduced_lists(blocks, verdicts, [False, True, True, True, False], [False] * 5)
+    assert [v.label.is_content for v in out] == [True, True, True, True, False]  # the list ends at PARA
+    assert [v.reason for v in out][1:4] == ["rule:list", "model", "rule:list"]
+
+
+def test_an_introduced_list_ends_at_links_rules_and_non_items() -> None:
+    intro = "Read these next:"
+    verdicts = _verdicts(True, False, False, False)
+    links = join_introduced_lists(
+        _listing_page(intro, "A", "B", "C"), verdicts, [False, True, True, True], [False, True, False, False]
+    )
+    assert links == verdicts  # the first item points away: no list
+    ruled = [verdicts[0], Verdict(Label.CHROME, 0.1, "rule:share"), *verdicts[2:]]
+    assert (
+        join_introduced_lists(
+            _listing_page(intro, "A", "B", "C"), ruled, [False, True, True, True], [False] * 4
+        )
+        == ruled
+    )
+    # no colon, or an introduction that was dropped: no list
+    assert (
+        join_introduced_lists(
+            _listing_page("Read these next.", "A"), _verdicts(True, False), [False, True], [False] * 2
+        )[1].label
+        is Label.CHROME
+    )
+    assert (
+        join_introduced_lists(_listing_page(intro, "A"), _verdicts(False, False), [False, True], [False] * 2)[
+            1
+        ].label
+        is Label.CHROME
+    )
+
+
+def test_short_blocks_are_a_dump_s_list_items() -> None:
+    assert short_blocks(_listing_page("Procedures at the rental counter", PROSE * 2)) == [True, False]
 
 
 def _near(n: int) -> list[bool]:
