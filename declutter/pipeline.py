@@ -297,12 +297,12 @@ def _join_structures(
     a text dump knows no listings, and its tables and lists by their shape alone."""
     if dom is None:
         nowhere = [False] * len(blocks)
-        verdicts = smoother.join_tables(verdicts, smoother.tab_runs(blocks), nowhere)
+        verdicts = smoother.join_tables(blocks, verdicts, smoother.tab_runs(blocks), nowhere)
         return smoother.join_introduced_lists(blocks, verdicts, smoother.short_blocks(blocks), nowhere)
     starts = [b.start for b in blocks]
     away = dom.away()[starts].tolist()
     verdicts = smoother.join_code_listings(blocks, verdicts, dom.code[starts].tolist())
-    verdicts = smoother.join_tables(verdicts, dom.table[starts].tolist(), away)
+    verdicts = smoother.join_tables(blocks, verdicts, dom.table[starts].tolist(), away)
     return smoother.join_introduced_lists(blocks, verdicts, dom.list_items()[starts].tolist(), away)
 
 

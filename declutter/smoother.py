@@ -277,35 +277,43 @@ CAPTION_MAX_WORDS = 2
 MAX_CAPTIONS = 2
 
 
-def _in_article(blocks: list[Block], verdicts: list[Verdict], code: list[int], start: int, end: int) -> bool:
-    """Whether the listing ``blocks[start:end]`` lies in the article (see join_code_listings)."""
-    before = _nearest(blocks, verdicts, code, range(start - 1, -1, -1))
+def _in_article(blocks: list[Block], verdicts: list[Verdict], ids: list[int], start: int, end: int) -> bool:
+    """Whether the listing or table ``blocks[start:end]`` lies in the article (see
+    join_code_listings; ``ids``: each block's listing or table id, 0 for none)."""
+    before = _nearest(blocks, verdicts, ids, range(start - 1, -1, -1))
     if before is None or not verdicts[before].label.is_content:
         return False
-    after = _nearest(blocks, verdicts, code, range(end, len(blocks)))
+    after = _nearest(blocks, verdicts, ids, range(end, len(blocks)))
     if after is not None and verdicts[after].label.is_content:
         return True
-    intro = _nearest(blocks, verdicts, code, range(start - 1, -1, -1), kept_captions=True)
+    intro = _nearest(blocks, verdicts, ids, range(start - 1, -1, -1), any_caption=True)
     if intro is None or not verdicts[intro].label.is_content:
         return False
     return blocks[intro].text.rstrip().endswith(":")
 
 
 def _nearest(
-    blocks: list[Block], verdicts: list[Verdict], code: list[int], order: range, kept_captions: bool = False
+    blocks: list[Block], verdicts: list[Verdict], ids: list[int], order: range, any_caption: bool = False
 ) -> int | None:
-    """The first block in ``order`` outside any listing and not a dropped caption (nor a kept
-    one, with ``kept_captions``)."""
+    """The first block in ``order`` outside any listing or table (``ids``) and not a dropped
+    caption (with ``any_caption``: not a caption, dropped or kept; see _is_caption)."""
     captions = 0
     for i in order:
-        if code[i]:
+        if ids[i]:
             continue
-        short = word_count(blocks[i].text) <= CAPTION_MAX_WORDS
-        if short and (kept_captions or not verdicts[i].label.is_content) and captions < MAX_CAPTIONS:
+        if _is_caption(blocks[i].text, verdicts[i], any_caption) and captions < MAX_CAPTIONS:
             captions += 1
             continue
         return i
     return None
+
+
+def _is_caption(text: str, verdict: Verdict, any_caption: bool) -> bool:
+    """Whether a block is a caption: short, and dropped; with ``any_caption``, short whatever its
+    verdict, unless it ends with a colon ("Output:" is the introduction being looked for)."""
+    if word_count(text) > CAPTION_MAX_WORDS:
+        return False
+    return not text.rstrip().endswith(":") if any_caption else not verdict.label.is_content
 
 
 # A <pre> is a code listing, to be hidden from the models, when less than this share of its
@@ -399,9 +407,12 @@ TABLE_RULE = "table"
 MIN_TABLE_BLOCKS = 2
 
 
-def join_tables(verdicts: list[Verdict], table: list[int], away: list[bool]) -> list[Verdict]:
-    """A table between two content blocks, with at least MIN_TABLE_BLOCKS blocks, none of them
-    content, dropped by a rule or pointing away from the article, is body as a whole:
+def join_tables(
+    blocks: list[Block], verdicts: list[Verdict], table: list[int], away: list[bool]
+) -> list[Verdict]:
+    """A table inside the article (as join_code_listings finds a listing inside it), with at
+    least MIN_TABLE_BLOCKS blocks, none of them content, dropped by a rule or pointing away from
+    the article, is body as a whole:
     ANNOTATION.md's "tables that belong to the text" (a data table, a comparison), whose short
     cells the models judge one by one as chrome. A table holding content blocks is left alone:
     a layout table holds the article itself, and its menus with it.
@@ -412,7 +423,7 @@ def join_tables(verdicts: list[Verdict], table: list[int], away: list[bool]) -> 
     out = list(verdicts)
     for start, end in _spans(table):
         data = end - start >= MIN_TABLE_BLOCKS and _is_data(out, away, start, end)
-        if data and _between_content(out, table, start, end):
+        if data and _in_article(blocks, out, table, start, end):
             for i in range(start, end):
                 out[i] = Verdict(Label.BODY, out[i].probability, RULE_PREFIX + TABLE_RULE)
     return out
@@ -438,11 +449,3 @@ def tab_runs(blocks: list[Block]) -> list[int]:
                 run += 1
             out[i] = run
     return out
-
-
-def _between_content(verdicts: list[Verdict], code: list[int], start: int, end: int) -> bool:
-    """Whether the nearest blocks outside any listing before ``start`` and from ``end`` on are
-    both content."""
-    before = next((verdicts[i] for i in range(start - 1, -1, -1) if not code[i]), None)
-    after = next((verdicts[i] for i in range(end, len(verdicts)) if not code[i]), None)
-    return all(v is not None and v.label.is_content for v in (before, after))

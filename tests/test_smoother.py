@@ -266,8 +266,13 @@ def _near(n: int) -> list[bool]:
     return [False] * n
 
 
+def _rows(n: int) -> list[Block]:
+    """A paragraph, table rows and a paragraph (``n`` blocks), as join_tables reads them."""
+    return _listing_page(PARA, *["2013\t+13%"] * (n - 2), PARA)
+
+
 def test_a_data_table_between_kept_paragraphs_is_kept_whole() -> None:
-    out = join_tables(_verdicts(True, False, False, False, True), [0, 4, 4, 4, 0], _near(5))
+    out = join_tables(_rows(5), _verdicts(True, False, False, False, True), [0, 4, 4, 4, 0], _near(5))
     assert [v.label.is_content for v in out] == [True] * 5
     assert [v.reason for v in out][1:4] == ["rule:table"] * 3
 
@@ -275,34 +280,42 @@ def test_a_data_table_between_kept_paragraphs_is_kept_whole() -> None:
 def test_a_table_holding_content_is_a_layout_table_and_keeps_its_verdicts() -> None:
     # the article sits in the table, with a menu cell: nothing is promoted
     verdicts = _verdicts(True, False, True, False, True)
-    assert join_tables(verdicts, [0, 4, 4, 4, 0], _near(5)) == verdicts
+    assert join_tables(_rows(5), verdicts, [0, 4, 4, 4, 0], _near(5)) == verdicts
 
 
 def test_a_table_with_chrome_on_one_side_keeps_its_verdicts() -> None:
     verdicts = _verdicts(True, False, False, False)
-    assert join_tables(verdicts, [0, 4, 4, 0], _near(4)) == verdicts
-    assert join_tables([], [], []) == []
+    assert join_tables(_rows(4), verdicts, [0, 4, 4, 0], _near(4)) == verdicts
+    assert join_tables([], [], [], []) == []
 
 
 def test_nested_and_adjacent_tables_are_judged_by_the_blocks_outside_tables() -> None:
-    out = join_tables(_verdicts(True, False, False, False, False, True), [0, 4, 4, 9, 9, 0], _near(6))
+    out = join_tables(
+        _rows(6), _verdicts(True, False, False, False, False, True), [0, 4, 4, 9, 9, 0], _near(6)
+    )
     assert [v.label.is_content for v in out] == [True] * 6
+
+
+def test_a_table_introduced_by_a_colon_ends_the_article() -> None:
+    blocks = _listing_page(PARA, "Prices rose:", "2013\t+13%", "2014\t+2%", "Read more stories")
+    out = join_tables(blocks, _verdicts(True, True, False, False, False), [0, 0, 4, 4, 0], _near(5))
+    assert [v.label.is_content for v in out] == [True, True, True, True, False]
 
 
 def test_a_one_row_table_is_not_taken_for_data() -> None:
     verdicts = _verdicts(True, False, True)
-    assert join_tables(verdicts, [0, 4, 0], _near(3)) == verdicts
+    assert join_tables(_rows(3), verdicts, [0, 4, 0], _near(3)) == verdicts
 
 
 def test_a_table_with_a_rule_dropped_row_keeps_its_verdicts() -> None:
     verdicts = _verdicts(True, False, False, True)
     verdicts[2] = Verdict(Label.CHROME, 0.001, "rule:share")  # a share bar laid out as a table
-    assert join_tables(verdicts, [0, 4, 4, 0], _near(4)) == verdicts
+    assert join_tables(_rows(4), verdicts, [0, 4, 4, 0], _near(4)) == verdicts
 
 
 def test_a_table_of_links_or_in_navigation_keeps_its_verdicts() -> None:
     verdicts = _verdicts(True, False, False, True)
-    assert join_tables(verdicts, [0, 4, 4, 0], [False, False, True, False]) == verdicts
+    assert join_tables(_rows(4), verdicts, [0, 4, 4, 0], [False, False, True, False]) == verdicts
 
 
 def test_a_dumps_tables_are_its_runs_of_tabbed_blocks() -> None:
