@@ -465,14 +465,13 @@ def with_manifest(model: Model, **entries: Any) -> Model:
 def choose_threshold(
     records: list[Record],
     model: Model,
-    dev_limit: int | None = None,
     log: Callable[[str], None] = lambda _: None,
     current: dict[str, float] | None = None,
 ) -> tuple[float, dict[str, Any]]:
-    """Sweep the threshold on the dev ``records`` (the first ``dev_limit`` pages, as recorded) with
-    the current pipeline; the best one and the metrics to record (with the sweep, and each
-    preset's threshold under ``"presets"``). ``current``: the thresholds chosen before
-    (``"threshold"`` and the presets' names), kept unless beaten by RESCORE_MARGIN."""
+    """Sweep the threshold on the dev ``records`` with the current pipeline; the best one and the
+    metrics to record (with the sweep, and each preset's threshold under ``"presets"``).
+    ``current``: the thresholds chosen before (``"threshold"`` and the presets' names), kept
+    unless beaten by RESCORE_MARGIN."""
     scores = _dev_scores(records, model, PRESET_GRID)
     token = {t: scores[t]["overall"]["token"] for t in PRESET_GRID}
     chosen = current or {}
@@ -488,7 +487,6 @@ def choose_threshold(
         "presets": {
             name: {"threshold": t, "beta": PRESET_BETAS[name], **token[t]} for name, t in presets.items()
         },
-        "dev_pages": dev_limit,
     }
     return best, metrics
 
@@ -589,7 +587,8 @@ def choose_cutoffs(
     calibration choice recorded in the manifest is kept unless beaten by RESCORE_MARGIN)."""
     records = _dev_records(corpus_dir, dev_limit)  # read once, for the threshold and the calibration
     uncalibrated = with_manifest(model, calibration=None)
-    best, metrics = choose_threshold(records, uncalibrated, dev_limit, log, current)
+    best, metrics = choose_threshold(records, uncalibrated, log, current)
+    metrics["dev_pages"] = dev_limit
     judge = dataclasses.replace(uncalibrated, threshold=best)
     chosen_before = current is not None and "calibration" in model.manifest.get("metrics", {})
     before: Calibration | Literal["unchosen"] | None = model.calibration if chosen_before else "unchosen"

@@ -211,9 +211,11 @@ def test_the_table_rule_gets_each_blocks_table_and_links(
     seen: list[tuple[list[int], list[bool]]] = []
     original = declutter.smoother.join_tables
 
-    def spy(verdicts: list[Verdict], table: list[int], away: list[bool]) -> list[Verdict]:
+    def spy(
+        blocks: list[Block], verdicts: list[Verdict], table: list[int], away: list[bool]
+    ) -> list[Verdict]:
         seen.append((table, away))
-        return original(verdicts, table, away)
+        return original(blocks, verdicts, table, away)
 
     monkeypatch.setattr("declutter.smoother.join_tables", spy)
     raw = _TABLE_PAGE
@@ -439,11 +441,13 @@ def judgings(monkeypatch: pytest.MonkeyPatch) -> list[Judging]:
 def test_html_prose_is_judged_without_its_code_listings(cleaner: Declutter, judgings: list[Judging]) -> None:
     # the models learnt from pages without code: a listing's lines must not sway the prose around them
     doc = cleaner.run(_docs_page())
-    (whole, _), (shown, final) = judgings  # the whole page, then the page without its listings
+    (whole, first), (shown, final) = judgings  # the whole page, then the page without its listings
     assert all(code.strip() in whole and code.strip() not in shown for code in CODE_LINES)
     judged = dict(zip(shown, final.tolist(), strict=True))
     prose = [text for _, text in DOC_STEPS]
     assert [ln.probability for ln in doc.lines if ln.text in prose] == [judged[t] for t in prose]
+    listing = {text: p for text, p in zip(whole, first.tolist(), strict=True) if text in CODE_LINES[1:3]}
+    assert {ln.text.strip(): ln.probability for ln in doc.lines if ln.text.strip() in listing} == listing
     assert all(text in doc.body.split("\n") for text in prose)
     assert doc.body.count(CODE_LINES[1].strip()) == len(DOC_STEPS)  # every listing kept, the last too
 
@@ -466,6 +470,18 @@ def test_html_list_introduced_by_the_article_is_kept_whole(cleaner: Declutter) -
     kept = doc.body.split("\n")
     assert all(topic in kept for topic in topics)
     assert "rule:list" in {ln.reason for ln in doc.lines}  # the model alone dropped some
+
+
+def test_dump_list_introduced_by_the_article_is_kept_whole(cleaner: Declutter) -> None:
+    fixture = load_fixture(SEEDS[1])
+    lines = fixture.text.split("\n")
+    last = [i for i, content in enumerate(fixture.content) if content][4]  # inside the article
+    clinics = ["Greenlight Clinic", "Suite 5112", "Open Path", "Well Clinic", "Fees based on income"]
+    intro = "Clinics that offer sliding-scale fees:"
+    doc = cleaner.run("\n".join([*lines[: last + 1], intro, *clinics, *lines[last + 1 :]]))
+    kept = doc.body.split("\n")
+    assert intro in kept and all(clinic in kept for clinic in clinics)
+    assert "rule:list" in {ln.reason for ln in doc.lines}
 
 
 def test_navigation_only_html_page_has_no_body(cleaner: Declutter) -> None:

@@ -258,6 +258,29 @@ def test_an_introduced_list_ends_at_links_rules_and_non_items() -> None:
     )
 
 
+def test_an_introduced_list_stops_at_its_first_link_and_runs_through_colons() -> None:
+    blocks = _listing_page("Read these:", "A", "B", "C", "D")
+    out = join_introduced_lists(
+        blocks,
+        _verdicts(True, False, False, False, False),
+        [False, *[True] * 4],
+        [False, False, False, True, False],
+    )
+    assert [v.label.is_content for v in out] == [True, True, True, False, False]  # C points away
+    # items that end with colons are still items of the one list (it is walked once)
+    blocks = _listing_page("Options:", "size:", "colour:", "weight:", PARA)
+    out = join_introduced_lists(
+        blocks, _verdicts(True, False, False, False, True), [False, True, True, True, False], _near(5)
+    )
+    assert [v.reason for v in out][1:4] == ["rule:list"] * 3
+
+
+def test_a_full_width_colon_introduces_too() -> None:
+    blocks = _listing_page("主要内容包括：", "第一部分", "第二部分")
+    out = join_introduced_lists(blocks, _verdicts(True, False, False), [False, True, True], _near(3))
+    assert all(v.label.is_content for v in out)
+
+
 def test_short_blocks_are_a_dump_s_list_items() -> None:
     assert short_blocks(_listing_page("Procedures at the rental counter", PROSE * 2)) == [True, False]
 
