@@ -7,14 +7,18 @@ ratio (a round times the three back to back, so a machine whose speed drifts ove
 both sides of a round's ratio alike). Usage:
 
     python scripts/benchmark.py [--split dev] [--rounds 3] [--limit N] [--json out.json]
-                                [--model PATH] [--html-model PATH]
+                                [--model PATH] [--html-model PATH] [--floor]
 
-``--model`` / ``--html-model`` time a retrained model instead of the shipped one.
+``--model`` / ``--html-model`` time a retrained model instead of the shipped one. ``--floor`` also
+times the text path with every boosted stage cut to its first tree: a model that costs next to
+nothing, so what is left is the rest of the pipeline (reading, segmenting, features, smoothing,
+rules, writing). Its output is meaningless; its speed is the most any cheaper model could give.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import statistics
 import sys
@@ -25,7 +29,7 @@ import trafilatura
 
 from declutter import Declutter, dom, features, lexicon, rules
 from declutter.corpus import default_corpus_dir, iter_records
-from declutter.model import default_model_path, load
+from declutter.model import Model, default_model_path, load
 from declutter.settings import Settings
 
 
@@ -47,6 +51,16 @@ def _time(function: object, items: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def _one_tree(model: Model) -> Model:
+    """A copy of ``model`` whose boosted stages keep only their first tree (for ``--floor``)."""
+    estimators = dict(model.estimators)
+    for name in model.boosters:
+        cut = copy.copy(estimators[name])
+        cut._predictors = cut._predictors[:1]  # scikit-learn's fitted trees, one list per iteration
+        estimators[name] = cut
+    return Model(estimators, model.threshold, model.manifest, model.path)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -58,6 +72,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--model", type=Path, default=None, help="text model (default: shipped)")
     parser.add_argument("--html-model", type=Path, default=None, help="HTML model (default: shipped)")
+    parser.add_argument("--floor", action="store_true", help="also time text with one-tree stages")
     args = parser.parse_args()
 
     records = [
@@ -75,17 +90,22 @@ def main() -> int:
     html_model = load(html_model_path)
     text_cleaner = Declutter.from_model(text_model, Settings(input="text"))
     html_cleaner = Declutter.from_model(text_model, Settings(input="html"), html_model)
+    floor_cleaner = Declutter.from_model(_one_tree(text_model), Settings(input="text"))
     text_cleaner.run(dumps[0])  # warm-up
+    floor_cleaner.run(dumps[0])
     html_cleaner.run(pages[0])
     trafilatura.extract(pages[0])
 
     ours: list[float] = []
     ours_html: list[float] = []
     theirs: list[float] = []
+    floor: list[float] = []
     for _ in range(args.rounds):
         ours.append(len(dumps) / _time(text_cleaner.run, dumps))
         ours_html.append(len(pages) / _time(html_cleaner.run, pages))
         theirs.append(len(pages) / _time(trafilatura.extract, pages))
+        if args.floor:
+            floor.append(len(dumps) / _time(floor_cleaner.run, dumps))
     text, html, them = (statistics.median(x) for x in (ours, ours_html, theirs))
     text_ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
     html_ratios = [a / b for a, b in zip(ours_html, theirs, strict=True)]
@@ -108,6 +128,11 @@ def main() -> int:
         "mean_dump_kb": round(sum(map(len, dumps)) / len(dumps) / 1e3, 1),
         "mean_html_kb": round(sum(map(len, pages)) / len(pages) / 1e3, 1),
     }
+    if floor:
+        floor_ratios = [a / b for a, b in zip(floor, theirs, strict=True)]
+        result["text_floor_docs_per_s"] = round(statistics.median(floor), 1)
+        result["text_floor_ratio"] = round(statistics.median(floor_ratios), 2)
+        result["round_text_floor_ratios"] = [round(r, 2) for r in floor_ratios]
     print(json.dumps(result, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
