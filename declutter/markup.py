@@ -21,6 +21,7 @@ class Page:
     dom: LineDom | None = None  # the DOM features and groups of each line of ``text`` (declutter.dom)
     kind: float = MARKUP_UNKNOWN  # whether the markup calls it an article (metadata.markup_kind)
     headline: str | None = None  # the title the markup names (read with or without the metadata)
+    rendered: bool = False  # whether ``text`` is declutter's rendering of HTML (not a given dump)
 
 
 def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
@@ -34,4 +35,4 @@ def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
     ld = json_ld(root)  # the scripts are parsed once, for all three
     found = extract(root, ld) if metadata else {}
     headline = found["title"] if metadata else title(root, ld)
-    return Page(text, found, lines, markup_kind(root, ld) if dom else MARKUP_UNKNOWN, headline)
+    return Page(text, found, lines, markup_kind(root, ld) if dom else MARKUP_UNKNOWN, headline, True)

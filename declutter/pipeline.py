@@ -162,7 +162,7 @@ class Declutter:
         if judge is None:
             raise ModelError("rules_only=True: there is no model to give probabilities")
         lines = segmenter.split_lines(page.text)
-        blocks = segmenter.segment(lines, self.settings.unwrap)
+        blocks = segmenter.segment(lines, self.settings.unwrap, not page.rendered)
         _, _, final = self._probabilities(judge, blocks, lines, page.dom)
         return lines, blocks, final
 
@@ -203,7 +203,7 @@ class Declutter:
         """Every block's verdict, before the page model and the user rules."""
         lines = segmenter.split_lines(page.text)
         limits.check_lines(len(lines), self.settings.max_lines, source)
-        blocks = segmenter.segment(lines, self.settings.unwrap)
+        blocks = segmenter.segment(lines, self.settings.unwrap, not page.rendered)
         verdicts, features = self._classify(blocks, lines, judge, page.dom)
         if self.settings.chrome_rules:
             verdicts = rules.apply_chrome_rules(blocks, verdicts)

@@ -23,6 +23,22 @@ MIN_LINES_FOR_WRAP = 8
 # Quantile of line lengths taken as the wrap width, so a few over-long tokens (URLs) do not hide it.
 WIDTH_QUANTILE = 0.95
 URL_MARKS = ("://", "](")
+# A renderer that breaks lines at inline elements (BeautifulSoup's ``get_text("\\n")``, scrapers
+# that write one text node a line) cuts a sentence at each link or emphasis: "On Friday morning,
+# Bentley" / "coupled an emotional plea" / ", said…". A line that opens with punctuation that
+# closes or continues a sentence, or with a lower-case letter after a line that ends no sentence,
+# continues the line before it; so does one short line (the link's text) between such a line and
+# a continuation. A run of lines so joined is kept as one block only if it ends a sentence: a
+# column of menu items or a shell session ("$ hg clone …" / "updating to branch default") does
+# not. Browsers' dumps break lines only at blocks, so these joins are rare there.
+CONTINUATION_RE = re.compile(r"(?:[,;:)\]}%»”’!?，、；：）」』】。！？]|\.(?![.\w]))")
+OPEN_END_RE = re.compile(r"[.!?…:;][\"'”’)\]»]*$")  # a line that ends so breaks off no sentence
+SENTENCE_END_RE = re.compile(r"[.!?…。！？][\"'”’)\]»]*$")
+# A lower-case line continues only where one of the two lines holds at least this many words: a
+# column of one- and two-word lower-case lines is a tag list or a menu, not a cut sentence.
+FRAGMENT_MIN_WORDS = 3
+# Words of the longest line taken as a link's text between two fragments of a sentence.
+INLINE_MAX_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -76,13 +92,46 @@ def _continues(previous: str, line: str, width: int) -> bool:
     return len(previous.rstrip()) + 1 + len(words[0]) > width - 1
 
 
-def segment(lines: list[str], unwrap: bool | None = None) -> list[Block]:
-    """Group the non-blank lines into blocks; wrapped paragraphs become one block each."""
+def _continues_sentence(previous: str, line: str) -> bool:
+    """Whether ``line`` continues the sentence ``previous`` breaks off (see CONTINUATION_RE)."""
+    head, tail = line.lstrip(), previous.rstrip()
+    if not head or not tail or BULLET_RE.match(line):
+        return False
+    if CONTINUATION_RE.match(head):
+        return True
+    if not head[0].islower() or OPEN_END_RE.search(tail):
+        return False
+    return max(len(tail.split()), len(head.split())) >= FRAGMENT_MIN_WORDS
+
+
+def fragment_joins(lines: list[str]) -> list[bool]:
+    """For each line, whether it continues the line before it as a fragment of one sentence."""
+    direct = [i > 0 and _continues_sentence(lines[i - 1], line) for i, line in enumerate(lines)]
+    joins = list(direct)
+    for i in range(1, len(lines) - 1):  # a link's text between a cut sentence and its continuation
+        if not joins[i] and direct[i + 1] and lines[i].strip() and lines[i - 1].strip():
+            short = len(lines[i].split()) <= INLINE_MAX_WORDS
+            joins[i] = short and not OPEN_END_RE.search(lines[i - 1].rstrip())
+    start = 0
+    for i in range(1, len(lines) + 1):  # a run that ends no sentence is not one: undo its joins
+        if i == len(lines) or not joins[i]:
+            if i - start > 1 and not SENTENCE_END_RE.search(lines[i - 1].rstrip()):
+                joins[start + 1 : i] = [False] * (i - start - 1)
+            start = i
+    return joins
+
+
+def segment(lines: list[str], unwrap: bool | None = None, fragments: bool = False) -> list[Block]:
+    """Group the non-blank lines into blocks; wrapped paragraphs become one block each, and with
+    ``fragments`` (a text dump that is neither wrapped nor Markdown) so do sentences cut at
+    inline elements (see CONTINUATION_RE)."""
     is_markdown = markdown.looks_like_markdown(lines)
     width = wrap_width(lines, is_markdown) if unwrap is not False else None
     if unwrap and width is None:
         width = max((len(line.rstrip()) for line in lines), default=0)
     read = markdown.plain if is_markdown else _as_is
+    if not width and fragments and unwrap is not False and not is_markdown:
+        return _join(lines, fragment_joins(lines), read)
     if not width:  # nothing continues a line: every non-blank line is a block of its own
         return [Block(i, i + 1, read(text)) for i, line in enumerate(lines) if (text := line.strip())]
     blocks: list[Block] = []
@@ -97,6 +146,21 @@ def segment(lines: list[str], unwrap: bool | None = None) -> list[Block]:
             blocks.append(_block(lines, start, index, read))
             start = None
         if start is None:
+            start = index
+    if start is not None:
+        blocks.append(_block(lines, start, len(lines), read))
+    return blocks
+
+
+def _join(lines: list[str], joins: list[bool], read: Callable[[str], str]) -> list[Block]:
+    """Blocks of the non-blank lines, each line that ``joins`` its predecessor in that one's block."""
+    blocks: list[Block] = []
+    start: int | None = None
+    for index, line in enumerate(lines):
+        if start is not None and not (line.strip() and joins[index]):
+            blocks.append(_block(lines, start, index, read))
+            start = None
+        if start is None and line.strip():
             start = index
     if start is not None:
         blocks.append(_block(lines, start, len(lines), read))

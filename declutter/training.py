@@ -100,9 +100,10 @@ Renderer = Callable[[Record], str]
 
 
 def example(record: Record, renderer: str, text: str, dom: LineDom | None = None) -> Example:
-    """Segment a rendering of a record and label its blocks against the gold text."""
+    """Segment a rendering of a record as the pipeline would (a text dump's sentences cut at inline
+    elements joined, an HTML page's rendering as it is) and label its blocks against the gold."""
     lines = split_lines(text)
-    blocks = segment(lines)
+    blocks = segment(lines, fragments=dom is None)
     labels = np.array(align([b.text for b in blocks], record.gold), dtype=bool)
     page = f"{record.dataset}/{record.id}"
     # Folds split by site, so a later stage never learns from scores of a site the earlier one saw.
@@ -124,7 +125,7 @@ def examples(records: Iterable[Record], renderers: dict[str, Renderer]) -> Itera
 def labelled_example(page: LabelledPage, weight: float = 1.0) -> Example:
     """A labelled page (a fixture) as a training example: a block is content when most of its
     lines are labelled title or body."""
-    blocks = segment(page.lines)
+    blocks = segment(page.lines, fragments=True)  # a fixture is a text dump
     content = page.content
     labels = np.array([2 * sum(content[b.start : b.end]) >= b.end - b.start for b in blocks], dtype=bool)
     key = f"{FIXTURE_RENDERER}/{page.name}"

@@ -47,7 +47,7 @@ def _page(cleaner: Declutter, dump: str) -> dict[str, Any]:
     """Everything recorded for one page."""
     assert cleaner.model is not None
     lines = segmenter.split_lines(reader.read(dump, "<check>"))
-    blocks = segmenter.segment(lines, cleaner.settings.unwrap)
+    blocks = segmenter.segment(lines, cleaner.settings.unwrap, fragments=True)
     scores = cleaner.model.text_scores(text_terms(blocks))
     verdicts = [
         (ln.number, ln.text, ln.label.value, ln.probability, ln.reason, ln.block)
@@ -66,7 +66,7 @@ def _timings(cleaner: Declutter, dumps: list[str]) -> dict[str, float]:
     pages = []
     for dump in dumps:
         lines = segmenter.split_lines(reader.read(dump, "<check>"))
-        blocks = segmenter.segment(lines, cleaner.settings.unwrap)
+        blocks = segmenter.segment(lines, cleaner.settings.unwrap, fragments=True)
         pages.append((blocks, lines, np.zeros(len(blocks))))
     start = time.perf_counter()
     for page in pages:

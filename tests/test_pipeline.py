@@ -266,6 +266,29 @@ def test_hard_wrapped_title_and_paragraphs_come_back_whole(cleaner: Declutter) -
     assert doc.body.split("\n")[0] == fixture.lines[4].strip()
 
 
+def _cut_at_a_link(paragraph: str) -> list[str] | None:
+    """A paragraph as BeautifulSoup's get_text("\\n") writes it when two of its words are a link:
+    the text before, the link's text, the text after (None where the text after would start with a
+    capital, which reads as a new line of its own)."""
+    words = paragraph.split()
+    if len(words) < 16 or not words[10][0].islower():
+        return None
+    return [" ".join(words[:8]), " ".join(words[8:10]), " ".join(words[10:])]
+
+
+def test_sentences_cut_at_links_are_judged_and_kept_whole(cleaner: Declutter) -> None:
+    chrome, title, body = _seed_parts()
+    cut = {paragraph: _cut_at_a_link(paragraph) for paragraph in body}
+    assert sum(parts is not None for parts in cut.values()) >= 3
+    lines = [*chrome, title, *(line for p in body for line in cut[p] or [p])]
+    doc = cleaner.run("\n".join(lines))
+    assert doc.body.split("\n") == body  # each paragraph's pieces: one block, written as one line
+    assert {ln.text for ln in doc.lines if ln.label is Label.CHROME} >= set(chrome)
+    blocks = {ln.text: ln.block for ln in doc.lines}
+    for parts in filter(None, cut.values()):
+        assert len({blocks[part] for part in parts}) == 1
+
+
 def _seed_parts() -> tuple[list[str], str, list[str]]:
     """Seed 001's first chrome lines, its title and its body paragraphs (trimmed)."""
     fixture = load_fixture("001_88eb3040462baa40.txt")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from declutter.segmenter import segment, split_lines, wrap_width
+from declutter.segmenter import fragment_joins, segment, split_lines, wrap_width
 
 PARAGRAPHS = [
     "The committee met on Tuesday to discuss the proposal, which would change how the city "
@@ -86,3 +86,32 @@ def test_long_link_lines_do_not_hide_the_wrap_width() -> None:
         lines += [*textwrap.wrap(paragraph, 78), ""]
     assert wrap_width(lines, markdown=True) == max(len(line) for line in lines if line and "](" not in line)
     assert [b.text for b in segment(lines)][-3:] == PARAGRAPHS
+
+
+# A paragraph as BeautifulSoup's get_text("\n") writes it: one line per text node, cut at links.
+FRAGMENTED = [  # fewer lines than a wrapped dump needs (MIN_LINES_FOR_WRAP)
+    "The release of the report followed three dramatic days. On Friday morning,",
+    "Bentley",
+    "coupled an emotional plea for forgiveness",
+    "with a lawsuit to delay the release of the report, according to",
+    "The Associated Press",
+    ".",
+    "Share",
+]
+
+
+def test_sentences_cut_at_inline_elements_become_one_block() -> None:
+    texts = [b.text for b in segment(FRAGMENTED, fragments=True)]
+    assert texts == [" ".join(FRAGMENTED[:6]), "Share"]
+
+
+def test_fragments_are_joined_only_when_asked() -> None:
+    assert len(segment(FRAGMENTED)) == len(FRAGMENTED)
+    assert len(segment(FRAGMENTED, unwrap=False, fragments=True)) == len(FRAGMENTED)
+
+
+def test_short_lower_case_lines_and_finished_sentences_stay_apart() -> None:
+    menu = ["Topics", "politics", "economy", "e-Edition", "The vote was held on Monday.", "it passed"]
+    assert [b.text for b in segment(menu, fragments=True)] == menu
+    assert fragment_joins(["He said so.", "and left"]) == [False, False]
+    assert fragment_joins(["Prices rose", "3%"]) == [False, False]  # a digit opens no continuation
