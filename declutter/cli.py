@@ -125,7 +125,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--split", default="dev")
     evaluate.add_argument(
-        "--renderer", default="chromium", help="chromium (the corpus dumps) or lxml, lxml-wrap72"
+        "--renderer",
+        default="chromium",
+        help="chromium (the corpus dumps), lxml, lxml-wrap72, lynx, w3m, soup (BeautifulSoup's text), "
+        "html2text or markdownify",
     )
     evaluate.add_argument(
         "--input",

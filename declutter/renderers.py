@@ -1,11 +1,12 @@
 """Text renderings of corpus pages: the Chromium dump, declutter's lxml renderings, lynx and w3m,
-and the Markdown of html2text and markdownify."""
+BeautifulSoup's text, and the Markdown of html2text and markdownify."""
 
 from __future__ import annotations
 
 import importlib
 import shutil
 import subprocess
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -62,13 +63,27 @@ def markdownify_markdown(record: Record) -> str:
     return _python_renderer("markdownify").markdownify(record.html)  # type: ignore[no-any-return]
 
 
-def _python_renderer(module: str) -> Any:
-    """An HTML-to-Markdown converter declutter never trains on (for evaluation); a missing one is
-    a clear error."""
+def soup_text(record: Record) -> str:
+    """BeautifulSoup's text of the page, as a Python scraper often stores it: scripts, styles,
+    templates and ``<noscript>`` removed, then ``get_text("\\n", strip=True)``, one line per text
+    node (so a sentence is cut at each link)."""
+    bs4 = _python_renderer("bs4", "beautifulsoup4")
+    with warnings.catch_warnings():  # an XHTML page parsed as HTML: what such a scraper does
+        warnings.simplefilter("ignore", bs4.XMLParsedAsHTMLWarning)
+        soup = bs4.BeautifulSoup(record.html, "lxml")
+    for element in soup(["script", "style", "template", "noscript"]):
+        element.decompose()
+    return soup.get_text("\n", strip=True)  # type: ignore[no-any-return]
+
+
+def _python_renderer(module: str, package: str | None = None) -> Any:
+    """A converter declutter never trains on (for evaluation); a missing one is a clear error
+    naming the package to install (``package``, when it is not the module's name)."""
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise RuntimeError(f"renderer {module!r} is not installed (pip install {module})") from None
+        install = package or module
+        raise RuntimeError(f"renderer {module!r} is not installed (pip install {install})") from None
 
 
 # Seconds a text browser may take on one page.
@@ -82,6 +97,7 @@ RENDERERS: dict[str, Callable[[Record], str]] = {
     f"lxml-wrap{WRAP_COLUMNS}": lxml_wrapped,
     "lynx": _external(LYNX),
     "w3m": _external(W3M),
+    "soup": soup_text,
     "html2text": html2text_markdown,
     "markdownify": markdownify_markdown,
 }

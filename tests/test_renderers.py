@@ -49,6 +49,19 @@ def test_markdown_converters_when_installed(name: str) -> None:
     assert "A sentence of the article" in markdown
 
 
+def test_soup_text_cuts_sentences_at_links() -> None:
+    pytest.importorskip("bs4", reason="beautifulsoup4 is not installed (evaluation-only renderer)")
+    html = "<html><body><script>var x;</script><p>The mayor said <a href='/x'>the plan</a>, in the end.</p>"
+    record = Record("1", "toy", "dev", "", "", html, "", "", "", "", "", "")
+    assert renderer("soup")(record).split("\n") == ["The mayor said", "the plan", ", in the end."]
+
+
+def test_a_missing_converter_names_its_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "bs4", None)
+    with pytest.raises(RuntimeError, match="pip install beautifulsoup4"):
+        renderer("soup")(_record())
+
+
 def test_a_missing_converter_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "html2text", None)  # what an uninstalled module imports as
     with pytest.raises(RuntimeError, match="pip install html2text"):
