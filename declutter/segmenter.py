@@ -31,7 +31,8 @@ URL_MARKS = ("://", "](")
 # a continuation. A run of lines so joined is kept as one block only if it ends a sentence: a
 # column of menu items or a shell session ("$ hg clone …" / "updating to branch default") does
 # not. Browsers' dumps break lines only at blocks, so these joins are rare there.
-CONTINUATION_RE = re.compile(r"(?:[,;:)\]}%»”’!?，、；：）」』】。！？]|\.(?![.\w]))")
+CONTINUATION_CHARS = frozenset(",;:)]}%»”’!?，、；：）」』】。！？")
+CONTINUATION_DOT_RE = re.compile(r"\.(?![.\w])")  # a full stop, not "..." or ".com"
 OPEN_END_RE = re.compile(r"[.!?…:;][\"'”’)\]»]*$")  # a line that ends so breaks off no sentence
 SENTENCE_END_RE = re.compile(r"[.!?…。！？][\"'”’)\]»]*$")
 # A lower-case line continues only where one of the two lines holds at least this many words: a
@@ -93,13 +94,17 @@ def _continues(previous: str, line: str, width: int) -> bool:
 
 
 def _continues_sentence(previous: str, line: str) -> bool:
-    """Whether ``line`` continues the sentence ``previous`` breaks off (see CONTINUATION_RE)."""
-    head, tail = line.lstrip(), previous.rstrip()
-    if not head or not tail or BULLET_RE.match(line):
+    """Whether ``line`` continues the sentence ``previous`` breaks off (see CONTINUATION_CHARS)."""
+    head = line.lstrip()
+    if not head:  # (a bullet opens with neither a continuing character nor a lower-case letter)
         return False
-    if CONTINUATION_RE.match(head):
-        return True
-    if not head[0].islower() or OPEN_END_RE.search(tail):
+    first = head[0]
+    if first in CONTINUATION_CHARS or (first == "." and CONTINUATION_DOT_RE.match(head)):
+        return bool(previous.strip())
+    if not first.islower():
+        return False
+    tail = previous.rstrip()
+    if not tail or OPEN_END_RE.search(tail):
         return False
     return max(len(tail.split()), len(head.split())) >= FRAGMENT_MIN_WORDS
 
@@ -124,7 +129,7 @@ def fragment_joins(lines: list[str]) -> list[bool]:
 def segment(lines: list[str], unwrap: bool | None = None, fragments: bool = False) -> list[Block]:
     """Group the non-blank lines into blocks; wrapped paragraphs become one block each, and with
     ``fragments`` (a text dump that is neither wrapped nor Markdown) so do sentences cut at
-    inline elements (see CONTINUATION_RE)."""
+    inline elements (see CONTINUATION_CHARS)."""
     is_markdown = markdown.looks_like_markdown(lines)
     width = wrap_width(lines, is_markdown) if unwrap is not False else None
     if unwrap and width is None:
