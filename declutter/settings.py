@@ -20,8 +20,9 @@ class Settings:
     ``favor_precision`` / ``favor_recall``: use instead the model's threshold that maximises
     F0.5 (precision first) or F2 (recall first) on dev; not with ``threshold`` or each other.
     ``rules_only``: skip the model and use only the named rules (explicit request only).
-    ``unwrap``: join hard-wrapped paragraph lines into one block: ``None`` detects it, ``True``
-    forces it, ``False`` never joins.
+    ``unwrap``: join hard-wrapped paragraph lines into one block: ``None`` detects it (and, in a
+    text dump that is not wrapped, joins sentences cut at inline elements), ``True`` forces it,
+    ``False`` never joins.
     ``smooth``: revise each line from its neighbours' probabilities (the sequence smoother).
     ``chrome_rules``: apply the named chrome rules after the model (the headline, standfirst and
     metadata rules always run: they decide labels, not what is content).
