@@ -135,26 +135,13 @@ def segment(lines: list[str], unwrap: bool | None = None, fragments: bool = Fals
     if unwrap and width is None:
         width = max((len(line.rstrip()) for line in lines), default=0)
     read = markdown.plain if is_markdown else _as_is
-    if not width and fragments and unwrap is not False and not is_markdown:
+    if width:
+        joins = [i > 0 and _continues(lines[i - 1], line, width) for i, line in enumerate(lines)]
+        return _join(lines, joins, read)
+    if fragments and unwrap is not False and not is_markdown:
         return _join(lines, fragment_joins(lines), read)
-    if not width:  # nothing continues a line: every non-blank line is a block of its own
-        return [Block(i, i + 1, read(text)) for i, line in enumerate(lines) if (text := line.strip())]
-    blocks: list[Block] = []
-    start: int | None = None
-    for index, line in enumerate(lines):
-        if not line.strip():
-            if start is not None:
-                blocks.append(_block(lines, start, index, read))
-                start = None
-            continue
-        if start is not None and not (width and _continues(lines[index - 1], line, width)):
-            blocks.append(_block(lines, start, index, read))
-            start = None
-        if start is None:
-            start = index
-    if start is not None:
-        blocks.append(_block(lines, start, len(lines), read))
-    return blocks
+    # nothing continues a line: every non-blank line is a block of its own
+    return [Block(i, i + 1, read(text)) for i, line in enumerate(lines) if (text := line.strip())]
 
 
 def _join(lines: list[str], joins: list[bool], read: Callable[[str], str]) -> list[Block]:
