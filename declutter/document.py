@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from declutter.labels import Label
+from declutter.segmenter import glue
 
 REASON_MODEL = "model"
 REASON_SMOOTHED = "smoothed"
@@ -57,7 +58,8 @@ class Document:
     article_reason: str | None = None
 
     def _paragraphs(self, label: Label) -> list[str]:
-        """The trimmed text of each paragraph with that label (wrapped lines joined by a space)."""
+        """The trimmed text of each paragraph with that label (wrapped lines joined by a space, or
+        without one before a line that opens with continuing punctuation: see segmenter.glue)."""
         paragraphs: list[str] = []
         last_block: int | None = None
         for line in self.lines:
@@ -65,7 +67,7 @@ class Document:
                 continue
             text = line.text.strip()
             if line.block == last_block and line.block >= 0:
-                paragraphs[-1] = f"{paragraphs[-1]} {text}"
+                paragraphs[-1] = glue(paragraphs[-1], text)
             else:
                 paragraphs.append(text)
             last_block = line.block

@@ -92,8 +92,9 @@ def declutter_html(cleaner: Declutter) -> TextSystem:
 
 
 def line_labels(record: Record, lines: list[str]) -> list[bool]:
-    """Gold content flag of each line, from its block's alignment to the gold text."""
-    blocks = segment(lines)
+    """Gold content flag of each line, from its block's alignment to the gold text (blocks as the
+    pipeline segments a text dump, so a "." cut from its sentence is judged with it)."""
+    blocks = segment(lines, fragments=True)
     flags = align([b.text for b in blocks], record.gold)
     return [b >= 0 and flags[b] for b in line_blocks(blocks, len(lines))]
 

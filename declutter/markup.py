@@ -14,7 +14,8 @@ __all__ = ["METADATA_FIELDS", "Page", "read_page"]
 
 @dataclass(frozen=True)
 class Page:
-    """A parsed HTML page: its innerText-like text and its metadata."""
+    """A page's text: a given dump's, or a parsed HTML page's innerText-like rendering with its
+    metadata."""
 
     text: str
     metadata: dict[str, str | None] = field(default_factory=dict)
@@ -35,4 +36,5 @@ def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
     ld = json_ld(root)  # the scripts are parsed once, for all three
     found = extract(root, ld) if metadata else {}
     headline = found["title"] if metadata else title(root, ld)
-    return Page(text, found, lines, markup_kind(root, ld) if dom else MARKUP_UNKNOWN, headline, True)
+    kind = markup_kind(root, ld) if dom else MARKUP_UNKNOWN
+    return Page(text, found, lines, kind, headline, rendered=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,13 +33,19 @@ URL_MARKS = ("://", "](")
 # a continuation. A run of lines so joined is kept as one block only if it ends a sentence: a
 # column of menu items or a shell session ("$ hg clone …" / "updating to branch default") does
 # not. Browsers' dumps break lines only at blocks, so these joins are rare there.
-CONTINUATION_CHARS = frozenset(",;:)]}%»”’!?，、；：）」』】。！？")
+# (Not the closing quotes: German opens a quote with "»", Swedish and Finnish with "”".)
+CONTINUATION_CHARS = frozenset(",;:)]}%!?，、；：）」』】。！？")
 CONTINUATION_DOT_RE = re.compile(r"\.(?![.\w])")  # a full stop, not "..." or ".com"
 OPEN_END_RE = re.compile(r"[.!?…:;][\"'”’)\]»]*$")  # a line that ends so breaks off no sentence
 SENTENCE_END_RE = re.compile(r"[.!?…。！？][\"'”’)\]»]*$")
 # A lower-case line continues only where one of the two lines holds at least this many words: a
-# column of one- and two-word lower-case lines is a tag list or a menu, not a cut sentence.
+# column of one- and two-word lower-case lines is a tag list or a menu, not a cut sentence. A
+# link's text is taken between two fragments only after a line of this many words ("Menu" /
+# "Home" / "news about the city" is not one sentence).
 FRAGMENT_MIN_WORDS = 3
+# Scripts whose lower case tells: Georgian's letters are lower case to Unicode, but Georgian text
+# is written without capitals, so a line opening with one says nothing.
+CASED_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC", "ARMENIAN")
 # Words of the longest line taken as a link's text between two fragments of a sentence.
 INLINE_MAX_WORDS = 6
 
@@ -94,19 +102,32 @@ def _continues(previous: str, line: str, width: int) -> bool:
 
 
 def _continues_sentence(previous: str, line: str) -> bool:
-    """Whether ``line`` continues the sentence ``previous`` breaks off (see CONTINUATION_CHARS)."""
+    """Whether ``line`` continues the sentence ``previous`` breaks off (see CONTINUATION_CHARS).
+    A bullet opens with neither a continuing character nor a lower-case letter: it never does."""
     head = line.lstrip()
-    if not head:  # (a bullet opens with neither a continuing character nor a lower-case letter)
+    if not head:
         return False
     first = head[0]
     if first in CONTINUATION_CHARS or (first == "." and CONTINUATION_DOT_RE.match(head)):
         return bool(previous.strip())
-    if not first.islower():
+    words = head.split()
+    if not _opens_lower_case(words[0]):
         return False
     tail = previous.rstrip()
     if not tail or OPEN_END_RE.search(tail):
         return False
-    return max(len(tail.split()), len(head.split())) >= FRAGMENT_MIN_WORDS
+    return max(len(tail.split()), len(words)) >= FRAGMENT_MIN_WORDS
+
+
+def _opens_lower_case(word: str) -> bool:
+    """Whether a word is lower case in a script with capitals, and has none inside it (a name
+    such as "iPhone" or "eBay" may open a headline's next line)."""
+    return word[0].islower() and word.lower() == word and _is_cased(word[0])
+
+
+@functools.cache
+def _is_cased(letter: str) -> bool:
+    return letter.isascii() or unicodedata.name(letter, "").startswith(CASED_SCRIPTS)
 
 
 def fragment_joins(lines: list[str]) -> list[bool]:
@@ -114,9 +135,11 @@ def fragment_joins(lines: list[str]) -> list[bool]:
     direct = [i > 0 and _continues_sentence(lines[i - 1], line) for i, line in enumerate(lines)]
     joins = list(direct)
     for i in range(1, len(lines) - 1):  # a link's text between a cut sentence and its continuation
-        if not joins[i] and direct[i + 1] and lines[i].strip() and lines[i - 1].strip():
-            short = len(lines[i].split()) <= INLINE_MAX_WORDS
-            joins[i] = short and not OPEN_END_RE.search(lines[i - 1].rstrip())
+        if joins[i] or not direct[i + 1] or BULLET_RE.match(lines[i]):
+            continue
+        before = lines[i - 1].rstrip()
+        short = 0 < len(lines[i].split()) <= INLINE_MAX_WORDS
+        joins[i] = short and len(before.split()) >= FRAGMENT_MIN_WORDS and not OPEN_END_RE.search(before)
     start = 0
     for i in range(1, len(lines) + 1):  # a run that ends no sentence is not one: undo its joins
         if i == len(lines) or not joins[i]:
@@ -142,6 +165,15 @@ def segment(lines: list[str], unwrap: bool | None = None, fragments: bool = Fals
         return _join(lines, fragment_joins(lines), read)
     # nothing continues a line: every non-blank line is a block of its own
     return [Block(i, i + 1, read(text)) for i, line in enumerate(lines) if (text := line.strip())]
+
+
+def glue(text: str, piece: str) -> str:
+    """A paragraph's text with its next line's (trimmed) ``piece``: after a space, but straight
+    after the text where the piece opens with a continuing character (", said…")."""
+    first = piece[:1]
+    if first in CONTINUATION_CHARS or (first == "." and CONTINUATION_DOT_RE.match(piece)):
+        return text + piece
+    return f"{text} {piece}"
 
 
 def _join(lines: list[str], joins: list[bool], read: Callable[[str], str]) -> list[Block]:

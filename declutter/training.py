@@ -99,11 +99,14 @@ class Example:
 Renderer = Callable[[Record], str]
 
 
-def example(record: Record, renderer: str, text: str, dom: LineDom | None = None) -> Example:
-    """Segment a rendering of a record as the pipeline would (a text dump's sentences cut at inline
-    elements joined, an HTML page's rendering as it is) and label its blocks against the gold."""
+def example(
+    record: Record, renderer: str, text: str, dom: LineDom | None = None, fragments: bool = True
+) -> Example:
+    """Segment a rendering of a record as the pipeline would (``fragments``: a text dump, whose
+    sentences cut at inline elements are joined; not for declutter's own rendering of the HTML
+    that the HTML model reads) and label its blocks against the gold."""
     lines = split_lines(text)
-    blocks = segment(lines, fragments=dom is None)
+    blocks = segment(lines, fragments=fragments)
     labels = np.array(align([b.text for b in blocks], record.gold), dtype=bool)
     page = f"{record.dataset}/{record.id}"
     # Folds split by site, so a later stage never learns from scores of a site the earlier one saw.
@@ -141,7 +144,7 @@ def html_examples(records: Iterable[Record]) -> Iterator[Example]:
             continue
         page = render_page(record.html)
         if page.text.strip():
-            yield example(record, HTML_RENDERER, page.text, page.dom)
+            yield example(record, HTML_RENDERER, page.text, page.dom, fragments=False)
 
 
 def new_text_model() -> SGDClassifier:

@@ -90,9 +90,11 @@ def main() -> int:
     html_model = load(html_model_path)
     text_cleaner = Declutter.from_model(text_model, Settings(input="text"))
     html_cleaner = Declutter.from_model(text_model, Settings(input="html"), html_model)
-    floor_cleaner = Declutter.from_model(_one_tree(text_model), Settings(input="text"))
-    text_cleaner.run(dumps[0])  # warm-up
-    floor_cleaner.run(dumps[0])
+    floor_cleaner = None
+    if args.floor:
+        floor_cleaner = Declutter.from_model(_one_tree(text_model), Settings(input="text"))
+        floor_cleaner.run(dumps[0])  # warm-up
+    text_cleaner.run(dumps[0])
     html_cleaner.run(pages[0])
     trafilatura.extract(pages[0])
 
@@ -104,7 +106,7 @@ def main() -> int:
         ours.append(len(dumps) / _time(text_cleaner.run, dumps))
         ours_html.append(len(pages) / _time(html_cleaner.run, pages))
         theirs.append(len(pages) / _time(trafilatura.extract, pages))
-        if args.floor:
+        if floor_cleaner is not None:
             floor.append(len(dumps) / _time(floor_cleaner.run, dumps))
     text, html, them = (statistics.median(x) for x in (ours, ours_html, theirs))
     text_ratios = [a / b for a, b in zip(ours, theirs, strict=True)]

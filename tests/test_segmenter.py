@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from declutter.segmenter import fragment_joins, segment, split_lines, wrap_width
+import pytest
+
+from declutter.segmenter import fragment_joins, glue, segment, split_lines, wrap_width
 
 PARAGRAPHS = [
     "The committee met on Tuesday to discuss the proposal, which would change how the city "
@@ -115,3 +117,38 @@ def test_short_lower_case_lines_and_finished_sentences_stay_apart() -> None:
     assert [b.text for b in segment(menu, fragments=True)] == menu
     assert fragment_joins(["He said so.", "and left"]) == [False, False]
     assert fragment_joins(["Prices rose", "3%"]) == [False, False]  # a digit opens no continuation
+
+
+@pytest.mark.parametrize(
+    ("lines", "joins"),
+    [
+        (["He said so.", "and left the room."], [False, False]),  # the sentence was over
+        (["Sports", "golf today."], [False, False]),  # too few words to be a cut sentence
+        (["Sports", "golf is back."], [False, True]),
+        (["The plan was approved by the council", "."], [False, True]),
+        (["It was over", "... and then it ended."], [False, False]),  # an ellipsis opens no continuation
+        # a link's text between two fragments: up to INLINE_MAX_WORDS words, after 3+ words
+        (["The mayor said on Monday that", "The Planning Board", "would meet again."], [False, True, True]),
+        (
+            ["The mayor said on Monday that", "The Big Long Name Of The Board", "would meet again."],
+            [False, False, True],
+        ),
+        (["Menu", "Home", "news about the city today."], [False, False, True]),
+        (["• first item of the list", "• second item", "continued here with words."], [False, False, True]),
+        # capitals inside the first word, closing-quote openers and a script without capitals
+        (["Apple's new phone reviewed", "iPhone 16 Pro is the best phone Apple has made."], [False, False]),
+        (["Merkel in Berlin", "»Wir schaffen das«, sagte Merkel."], [False, False]),
+        (["საქართველოს ახალი ამბები", "პრემიერმა განაცხადა, რომ ყველაფერი კარგად იქნება."], [False, False]),
+        (["他说", "，明天会下雨。"], [False, True]),
+    ],
+)
+def test_fragment_joins(lines: list[str], joins: list[bool]) -> None:
+    assert fragment_joins(lines) == joins
+
+
+def test_glue_sets_no_space_before_continuing_punctuation() -> None:
+    assert glue("according to The Associated Press", ".") == "according to The Associated Press."
+    assert glue("he said", ", in the end.") == "he said, in the end."
+    assert glue("他说", "，明天会下雨。") == "他说，明天会下雨。"
+    assert glue("We use", ".NET daily") == "We use .NET daily"
+    assert glue("It was over", "and done") == "It was over and done"

@@ -31,3 +31,12 @@ def test_body_without_title() -> None:
     lines = ["Only a paragraph."]
     doc = write(lines, segment(lines), [Verdict(Label.BODY, 0.9, "model")])
     assert doc.title is None and doc.text == "Only a paragraph."
+
+
+def test_a_sentence_cut_at_links_is_written_back_as_one_paragraph() -> None:
+    lines = ["The plan was approved, according to", "The Associated Press", ".", "Share"]
+    blocks = segment(lines, fragments=True)
+    assert len(blocks) == 2
+    doc = write(lines, blocks, [Verdict(Label.BODY, 0.9, "model"), Verdict(Label.CHROME, 0.1, "model")])
+    assert doc.body == "The plan was approved, according to The Associated Press."
+    assert [ln.text for ln in doc.lines] == lines  # each line itself stays as it came
