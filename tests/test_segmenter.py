@@ -127,13 +127,14 @@ def test_short_lower_case_lines_and_finished_sentences_stay_apart() -> None:
         (["Sports", "golf is back."], [False, True]),
         (["The plan was approved by the council", "."], [False, True]),
         (["It was over", "... and then it ended."], [False, False]),  # an ellipsis opens no continuation
-        # a link's text between two fragments: up to INLINE_MAX_WORDS words, after 3+ words
+        # a link's text between two fragments: up to INLINE_MAX_WORDS words, after 2+ words
         (["The mayor said on Monday that", "The Planning Board", "would meet again."], [False, True, True]),
         (
             ["The mayor said on Monday that", "The Big Long Name Of The Board", "would meet again."],
             [False, False, True],
         ),
         (["Menu", "Home", "news about the city today."], [False, False, True]),
+        (["It said", "Reuters", "had the story first."], [False, True, True]),
         (["• first item of the list", "• second item", "continued here with words."], [False, False, True]),
         # capitals inside the first word, closing-quote openers and a script without capitals
         (["Apple's new phone reviewed", "iPhone 16 Pro is the best phone Apple has made."], [False, False]),
