@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from declutter import Declutter, DeclutterError, Document, Label
 from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX
+from declutter.segmenter import glue
 
 # Examples per property: enough to reach odd corners, few enough for the suite's time budget
 # (a page takes 10-50 ms).
@@ -176,11 +177,12 @@ def _kept(doc: Document, label: Label) -> Iterator[str]:
 
 
 def _take_paragraph(kept: Iterator[str], paragraph: str) -> None:
-    """A paragraph is the next kept lines, joined by spaces."""
+    """A paragraph is the next kept lines, joined by spaces (none before a line that opens with
+    continuing punctuation: segmenter.glue)."""
     joined = next(kept)
     while joined != paragraph:
         assert len(joined) < len(paragraph), (joined, paragraph)
-        joined = f"{joined} {next(kept)}"
+        joined = glue(joined, next(kept))
 
 
 def _run(cleaner: Declutter, raw: str | bytes) -> Document | None:
