@@ -40,6 +40,7 @@ OPEN_END_RE = re.compile(r"[.!?…:;][\"'”’)\]»]*$")  # a line that ends so
 SENTENCE_END_RE = re.compile(r"[.!?…。！？][\"'”’)\]»]*$")
 # A lower-case line continues only where one of the two lines holds at least this many words: a
 # column of one- and two-word lower-case lines is a tag list or a menu, not a cut sentence.
+# Chosen by hand, not swept (like INLINE_MAX_WORDS).
 FRAGMENT_MIN_WORDS = 3
 # A link's text is taken between two fragments only after a line of at least this many words
 # ("Menu" / "Home" / "news about the city" is not one sentence). Swept 1-3 on dev rendered by
