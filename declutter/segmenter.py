@@ -111,8 +111,7 @@ def _continues_sentence(previous: str, line: str) -> bool:
     head = line.lstrip()
     if not head:
         return False
-    first = head[0]
-    if first in CONTINUATION_CHARS or (first == "." and CONTINUATION_DOT_RE.match(head)):
+    if _opens_continuation(head):
         return bool(previous.strip())
     words = head.split()
     if not _opens_lower_case(words[0]):
@@ -121,6 +120,12 @@ def _continues_sentence(previous: str, line: str) -> bool:
     if not tail or OPEN_END_RE.search(tail):
         return False
     return max(len(tail.split()), len(words)) >= FRAGMENT_MIN_WORDS
+
+
+def _opens_continuation(text: str) -> bool:
+    """Whether a (left-trimmed) text opens with punctuation that continues a sentence."""
+    first = text[:1]
+    return first in CONTINUATION_CHARS or (first == "." and CONTINUATION_DOT_RE.match(text) is not None)
 
 
 def _opens_lower_case(word: str) -> bool:
@@ -174,10 +179,7 @@ def segment(lines: list[str], unwrap: bool | None = None, fragments: bool = Fals
 def glue(text: str, piece: str) -> str:
     """A paragraph's text with its next line's (trimmed) ``piece``: after a space, but straight
     after the text where the piece opens with a continuing character (", said…")."""
-    first = piece[:1]
-    if first in CONTINUATION_CHARS or (first == "." and CONTINUATION_DOT_RE.match(piece)):
-        return text + piece
-    return f"{text} {piece}"
+    return text + piece if _opens_continuation(piece) else f"{text} {piece}"
 
 
 def _join(lines: list[str], joins: list[bool], read: Callable[[str], str]) -> list[Block]:
