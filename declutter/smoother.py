@@ -450,7 +450,7 @@ def _is_data(verdicts: list[Verdict], away: list[bool], start: int, end: int) ->
     """No block of the span is content, was dropped by a rule (a share bar, an advert) or
     points away from the article."""
     return not any(
-        v.label.is_content or v.reason.startswith(RULE_PREFIX) or gone
+        v.label.is_content or _ruled_out(v) or gone
         for v, gone in zip(verdicts[start:end], away[start:end], strict=True)
     )
 
