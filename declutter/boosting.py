@@ -78,6 +78,31 @@ class Booster:
         return np.asarray(expit(raw))
 
 
+class Averaged:
+    """Several chains' fitted stage (an ensemble, see ``training.TEXT_MEMBERS``): the mean of
+    their probabilities, summed in chain order."""
+
+    def __init__(self, estimators: list[HistGradientBoostingClassifier]) -> None:
+        self.members = [Booster(estimator) for estimator in estimators]
+        self.n_features = self.members[0].n_features
+
+    @property
+    def is_direct(self) -> bool:
+        """Whether every chain's predictions bypass ``predict_proba``."""
+        return all(member.is_direct for member in self.members)
+
+    def content_probability(self, rows: np.ndarray) -> np.ndarray:
+        """The chains' mean probability of class 1 for each row."""
+        return np.asarray(np.mean([member.content_probability(rows) for member in self.members], axis=0))
+
+
+def stage(
+    estimator: HistGradientBoostingClassifier | list[HistGradientBoostingClassifier],
+) -> Booster | Averaged:
+    """A persisted stage ready for prediction: one chain's, or several chains' averaged."""
+    return Averaged(estimator) if isinstance(estimator, list) else Booster(estimator)
+
+
 def _trees(estimator: HistGradientBoostingClassifier) -> list[Any] | None:
     """Each tree's node array and categorical bitsets, or None where the direct path does not apply."""
     binary = len(getattr(estimator, "classes_", ())) == 2 and estimator.n_trees_per_iteration_ == 1

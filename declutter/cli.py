@@ -95,6 +95,14 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("-o", "--output", type=Path, default=Path("models"))
     train.add_argument("--limit", type=int, help="use only the first N training pages (for a quick try)")
     train.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        help="processes fitting the text model's chains side by side (-1: one per core); the "
+        "model is the same for any number",
+    )
+    train.add_argument(
         "--input",
         choices=("text", "html"),
         default="text",
@@ -410,9 +418,16 @@ def _train(args: argparse.Namespace) -> int:
 
         path = add_page_model(corpus, args.page_model, log=_log)
     else:
-        path = train_and_save(corpus, args.output, limit=args.limit, log=_log, html=args.input == "html")
+        path = train_and_save(
+            corpus, args.output, limit=args.limit, log=_log, html=args.input == "html", jobs=_jobs(args.jobs)
+        )
     print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
+
+
+def _jobs(jobs: int) -> int:
+    """A --jobs value as a process count (-1 or below: one per core)."""
+    return (os.cpu_count() or 1) if jobs < 0 else max(jobs, 1)
 
 
 def _train_on_fixtures(args: argparse.Namespace) -> int:
@@ -427,7 +442,7 @@ def _train_on_fixtures(args: argparse.Namespace) -> int:
     pages = read_dir(args.fixtures)
     weight = FIXTURE_WEIGHT if args.fixture_weight is None else args.fixture_weight
     _log(f"{len(pages)} labelled pages from {args.fixtures}, each weighing {weight:g} corpus pages")
-    path = train_on_fixtures(pages, args.output, args.corpus, args.limit, _log, weight)
+    path = train_on_fixtures(pages, args.output, args.corpus, args.limit, _log, weight, _jobs(args.jobs))
     _log(f"wrote {path}")
     return EXIT_OK
 

@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from declutter.boosting import Booster, single_thread
+from declutter.boosting import Averaged, Booster, single_thread, stage
 from declutter.cutoff import Calibration
 from declutter.dom import DOM_FEATURE_VERSION, LineDom, block_groups, dom_feature_names
 from declutter.errors import ModelError
@@ -50,6 +50,10 @@ ESTIMATOR_TYPES: dict[str, type] = {
     "refiner": HistGradientBoostingClassifier,
     "page": Pipeline,
 }
+# The stages of a chain. A model may hold several chains (an ensemble, see training.TEXT_MEMBERS):
+# each stage is then persisted as a list of one estimator per chain, and prediction averages
+# their probabilities stage by stage.
+CHAINED_STAGES = ("text", "block", "smoother", "refiner")
 # A model may stop after the smoother (the HTML model does, for speed). The page model (is the page
 # an article?) is a logistic regression on declutter.pagetype's page features, standardised.
 OPTIONAL_ESTIMATORS = frozenset({"refiner", "page"})
@@ -77,13 +81,19 @@ class Model:
         return float(value)
 
     @functools.cached_property
-    def boosters(self) -> dict[str, Booster]:
+    def boosters(self) -> dict[str, Booster | Averaged]:
         """The gradient-boosting stages, ready for per-page prediction (see declutter.boosting)."""
         return {
-            name: Booster(estimator)
-            for name, estimator in self.estimators.items()
-            if isinstance(estimator, HistGradientBoostingClassifier)
+            name: stage(self.estimators[name])
+            for name in CHAINED_STAGES
+            if name in self.estimators
+            and isinstance(chains(self.estimators[name])[0], HistGradientBoostingClassifier)
         }
+
+    @property
+    def chain_count(self) -> int:
+        """How many chains the model averages (1: a single chain)."""
+        return len(chains(self.estimators["block"]))
 
     @property
     def judges_pages(self) -> bool:
@@ -154,9 +164,13 @@ class Model:
         """The text model's content probability of each block (``terms``: see features.text_terms)."""
         if not terms.shape[0]:
             return np.zeros(0)
-        linear = self._log_linear_text
+        scores = [self._text_score(text, linear, terms) for text, linear in self._log_linear_text]
+        return scores[0] if len(scores) == 1 else np.asarray(np.mean(scores, axis=0))
+
+    @staticmethod
+    def _text_score(text: Any, linear: tuple[np.ndarray, np.ndarray] | None, terms: csr_matrix) -> np.ndarray:
         if linear is None:
-            scores: np.ndarray = self.estimators["text"].predict_proba(terms)
+            scores: np.ndarray = text.predict_proba(terms)
             return scores[:, 1]
         # What predict_proba computes for a binary log-loss linear model, without its input
         # checks (a third of a millisecond a page); the same operations in the same order.
@@ -164,13 +178,10 @@ class Model:
         return np.asarray(expit((terms @ coef + intercept).ravel()))
 
     @functools.cached_property
-    def _log_linear_text(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """The text model's coefficients (as a column) and intercept, when it is a binary
-        log-loss SGDClassifier (None: another text model, which predict_proba runs)."""
-        text = self.estimators["text"]
-        if type(text) is not SGDClassifier or text.loss != "log_loss" or len(text.classes_) != 2:
-            return None
-        return text.coef_.T, text.intercept_
+    def _log_linear_text(self) -> list[tuple[Any, tuple[np.ndarray, np.ndarray] | None]]:
+        """Each chain's text model, with its coefficients (as a column) and intercept when it is
+        a binary log-loss SGDClassifier (None: another text model, which predict_proba runs)."""
+        return [(text, _log_linear(text)) for text in chains(self.estimators["text"])]
 
     def classify(self, features: np.ndarray) -> np.ndarray:
         """First-stage content probabilities."""
@@ -194,6 +205,17 @@ class Model:
         if refiner is None:  # a two-stage model (see OPTIONAL_ESTIMATORS)
             return smoothed
         return refiner.content_probability(refining_features(features, first, smoothed, page))
+
+
+def _log_linear(text: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    if type(text) is not SGDClassifier or text.loss != "log_loss" or len(text.classes_) != 2:
+        return None
+    return text.coef_.T, text.intercept_
+
+
+def chains(persisted: Any) -> list[Any]:
+    """A persisted stage's estimators, one per chain (a single chain persists it bare)."""
+    return persisted if isinstance(persisted, list) else [persisted]
 
 
 def is_html_manifest(manifest: dict[str, Any]) -> bool:
@@ -319,9 +341,11 @@ def _check_estimators(model_path: Path, estimators: Any, html: bool) -> dict[str
     required = set(ESTIMATOR_TYPES) - OPTIONAL_ESTIMATORS
     if not isinstance(estimators, dict) or not required <= set(estimators) <= set(ESTIMATOR_TYPES):
         raise ModelError(f"{model_path}: expected estimators {sorted(ESTIMATOR_TYPES)}")
-    for name, kind in ESTIMATOR_TYPES.items():
-        if name in estimators and type(estimators[name]) is not kind:
-            raise ModelError(f"{model_path}: estimator {name!r} is not a {kind.__name__}")
+    counts = {len(chains(estimators[name])) for name in CHAINED_STAGES if name in estimators}
+    if len(counts) != 1 or not all(chains(estimators[name]) for name in CHAINED_STAGES if name in estimators):
+        raise ModelError(f"{model_path}: its stages hold different numbers of chains")
+    if isinstance(estimators.get("page"), list):
+        raise ModelError(f"{model_path}: the page model is one estimator, not a list")
     width = feature_width(html)
     context = context_width(html)
     expected = {
@@ -330,12 +354,15 @@ def _check_estimators(model_path: Path, estimators: Any, html: bool) -> dict[str
         "refiner": width + context + 1,
         "page": page_feature_width(html),
     }
-    for name, count in expected.items():
-        if name in estimators and estimators[name].n_features_in_ != count:
-            raise ModelError(
-                f"{model_path}: {name} model takes {estimators[name].n_features_in_} features, "
-                f"code makes {count}"
-            )
+    for name, kind in ESTIMATOR_TYPES.items():
+        for estimator in chains(estimators.get(name, [])):
+            if type(estimator) is not kind:
+                raise ModelError(f"{model_path}: estimator {name!r} is not a {kind.__name__}")
+            width_in = getattr(estimator, "n_features_in_", None)
+            if name in expected and width_in != expected[name]:
+                raise ModelError(
+                    f"{model_path}: {name} model takes {width_in} features, code makes {expected[name]}"
+                )
     return estimators
 
 

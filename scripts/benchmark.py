@@ -26,10 +26,11 @@ import time
 from pathlib import Path
 
 import trafilatura
+from sklearn.ensemble import HistGradientBoostingClassifier
 
 from declutter import Declutter, dom, features, lexicon, rules
 from declutter.corpus import default_corpus_dir, iter_records
-from declutter.model import Model, default_model_path, load
+from declutter.model import Model, chains, default_model_path, load
 from declutter.settings import Settings
 
 
@@ -55,10 +56,14 @@ def _one_tree(model: Model) -> Model:
     """A copy of ``model`` whose boosted stages keep only their first tree (for ``--floor``)."""
     estimators = dict(model.estimators)
     for name in model.boosters:
-        cut = copy.copy(estimators[name])
-        cut._predictors = cut._predictors[:1]  # scikit-learn's fitted trees, one list per iteration
-        estimators[name] = cut
+        estimators[name] = _first_tree(chains(estimators[name])[0])  # and one chain of several
     return Model(estimators, model.threshold, model.manifest, model.path)
+
+
+def _first_tree(stage: HistGradientBoostingClassifier) -> HistGradientBoostingClassifier:
+    cut = copy.copy(stage)
+    cut._predictors = cut._predictors[:1]  # scikit-learn's fitted trees, one list per iteration
+    return cut
 
 
 def main() -> int:

@@ -8,7 +8,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from declutter import boosting
 from declutter.boosting import Booster
-from declutter.model import default_model_path, load
+from declutter.model import chains, default_model_path, load
 
 
 def _fitted(
@@ -77,9 +77,26 @@ def test_shipped_stages_predict_as_predict_proba(html: bool) -> None:
         assert booster.is_direct, name
         rows = rng.normal(scale=2.0, size=(64, booster.n_features))
         rows[::7, ::3] = 0.0
-        assert np.array_equal(
-            booster.content_probability(rows), loaded.estimators[name].predict_proba(rows)[:, 1]
-        ), name
+        expected = _mean_predict_proba(chains(loaded.estimators[name]), rows)
+        assert np.array_equal(booster.content_probability(rows), expected), name
+
+
+def _mean_predict_proba(estimators: list[HistGradientBoostingClassifier], rows: np.ndarray) -> np.ndarray:
+    """What a stage of these chains predicts: their predict_proba averaged, in chain order."""
+    return np.asarray(np.mean([estimator.predict_proba(rows)[:, 1] for estimator in estimators], axis=0))
+
+
+def test_a_stage_of_several_chains_is_the_mean_of_theirs() -> None:
+    model, rows = _fitted()
+    other = HistGradientBoostingClassifier(max_iter=10, random_state=1)
+    with boosting.single_thread():
+        other.fit(rows, model.predict(rows) ^ (rows[:, 3] > 1.5))
+    averaged = boosting.stage([model, other])
+    assert isinstance(averaged, boosting.Averaged) and averaged.is_direct and averaged.n_features == 5
+    mean = (model.predict_proba(rows)[:, 1] + other.predict_proba(rows)[:, 1]) / 2
+    assert np.array_equal(averaged.content_probability(rows), mean)
+    assert not np.array_equal(mean, model.predict_proba(rows)[:, 1])
+    assert isinstance(boosting.stage(model), Booster)
 
 
 @pytest.mark.parametrize("missing", [False, True], ids=["finite", "with NaN"])
@@ -116,7 +133,7 @@ def test_shipped_stages_predict_float32_rows_as_predict_proba(html: bool) -> Non
     for name, booster in loaded.boosters.items():
         rows = rng.normal(scale=2.0, size=(64, booster.n_features)).astype(np.float32)
         rows[::7, ::3] = 0.0
-        expected = loaded.estimators[name].predict_proba(rows)[:, 1]
+        expected = _mean_predict_proba(chains(loaded.estimators[name]), rows)
         assert np.array_equal(booster.content_probability(rows), expected), name
 
 

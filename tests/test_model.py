@@ -16,13 +16,17 @@ from scipy.sparse import random as sparse_random
 from sklearn.linear_model import LogisticRegression
 
 from declutter import Declutter, ModelError, Settings
+from declutter.boosting import Averaged
 from declutter.cli import main
 from declutter.dom import DOM_FEATURE_VERSION, dom_feature_names
 from declutter.features import FEATURE_VERSION, text_terms
 from declutter.labels import Label
 from declutter.model import (
+    CHAINED_STAGES,
     HTML_MODEL_FILE,
     MODEL_FILE,
+    Model,
+    chains,
     default_model_path,
     load,
     manifest_path,
@@ -163,7 +167,7 @@ def _with_estimators(model_copy: Path, edit: Callable[[dict[str, Any]], None]) -
 
 def test_a_two_stage_model_loads_and_smooths_with_its_smoother(model_copy: Path) -> None:
     model = load(_with_estimators(model_copy, lambda estimators: estimators.pop("refiner")))
-    features = np.zeros((3, model.estimators["block"].n_features_in_), dtype=np.float32)
+    features = np.zeros((3, model.boosters["block"].n_features), dtype=np.float32)
     first = model.classify(features)
     smoothed = model.smooth(features, first, csr_matrix((3, 8)))
     assert "refiner" not in model.estimators and smoothed.shape == (3,)
@@ -218,9 +222,40 @@ def test_the_trust_flag_is_what_lets_such_a_pickle_run(model_copy: Path, tmp_pat
 def test_a_model_of_stock_estimators_loads_without_trust(model_copy: Path) -> None:
     """A model the user trained themselves (other estimator settings, same types) needs no flag."""
     estimators = joblib.load(model_copy)
-    estimators["block"].set_params(max_iter=7)
+    chains(estimators["block"])[0].set_params(max_iter=7)
     _plant(model_copy, estimators)
-    assert load(model_copy).estimators["block"].max_iter == 7
+    assert chains(load(model_copy).estimators["block"])[0].max_iter == 7
+
+
+def _as_chains(estimators: dict[str, Any], count: int) -> None:
+    """Make a model's boosted stages ``count`` chains of its first chain's estimators."""
+    for name in CHAINED_STAGES:
+        if name in estimators:
+            estimators[name] = [chains(estimators[name])[0]] * count
+
+
+def test_a_model_of_several_chains_averages_them_stage_by_stage(model_copy: Path) -> None:
+    single = _with_estimators(model_copy, lambda estimators: _as_chains(estimators, 1))
+    lines = split_lines("Home\n\nA sentence of article text that ends here.\n\nShare this\n")
+    expected = load(single).probabilities(segment(lines, None), lines)
+    model = load(_with_estimators(model_copy, lambda estimators: _as_chains(estimators, 2)))
+    assert model.chain_count == 2 and isinstance(model.boosters["block"], Averaged)
+    for got, want in zip(model.probabilities(segment(lines, None), lines), expected, strict=True):
+        assert np.array_equal(got, want)  # (x + x) / 2 is x: two equal chains predict as one
+
+
+def test_stages_of_different_chain_counts_are_refused(model_copy: Path) -> None:
+    def uneven(estimators: dict[str, Any]) -> None:
+        _as_chains(estimators, 2)
+        estimators["smoother"] = chains(estimators["smoother"])[0]
+
+    with pytest.raises(ModelError, match="different numbers of chains"):
+        load(_with_estimators(model_copy, uneven))
+
+
+def test_a_list_of_page_models_is_refused(model_copy: Path) -> None:
+    with pytest.raises(ModelError, match="not a list"):
+        load(_with_estimators(model_copy, lambda estimators: estimators.update(page=[estimators["page"]])))
 
 
 def test_a_preset_the_manifest_lacks_is_an_error_at_load(model_copy: Path) -> None:
@@ -292,21 +327,25 @@ def test_text_scores_are_the_text_models_predict_proba(html: bool) -> None:
     terms = text_terms(
         segment(split_lines("Advertisement\n\nShare this\n\nA long paragraph, it says.\n"), None)
     )
-    expected = loaded.estimators["text"].predict_proba(terms)[:, 1]
-    assert loaded._log_linear_text is not None
-    assert np.array_equal(loaded.text_scores(terms), expected)
+    assert all(linear is not None for _, linear in loaded._log_linear_text)
+    assert np.array_equal(loaded.text_scores(terms), _mean_text_proba(loaded, terms))
     random_terms = sparse_random(30, terms.shape[1], density=1e-4, format="csr", random_state=4)
-    expected = loaded.estimators["text"].predict_proba(random_terms)[:, 1]
-    assert np.array_equal(loaded.text_scores(random_terms), expected)
+    assert np.array_equal(loaded.text_scores(random_terms), _mean_text_proba(loaded, random_terms))
+
+
+def _mean_text_proba(model: Model, terms: csr_matrix) -> np.ndarray:
+    """The chains' text models' predict_proba, averaged in chain order (one chain: its own)."""
+    scores = [text.predict_proba(terms)[:, 1] for text in chains(model.estimators["text"])]
+    return scores[0] if len(scores) == 1 else np.asarray(np.mean(scores, axis=0))
 
 
 def test_another_text_model_is_run_by_its_predict_proba() -> None:
     loaded = load(default_model_path())
-    width = loaded.estimators["text"].coef_.shape[1]
+    width = chains(loaded.estimators["text"])[0].coef_.shape[1]
     terms = sparse_random(40, width, density=1e-3, format="csr", random_state=5)
     other = LogisticRegression().fit(terms, np.arange(40) % 2)
     loaded.estimators["text"] = other
-    assert loaded._log_linear_text is None
+    assert loaded._log_linear_text == [(other, None)]
     assert np.array_equal(loaded.text_scores(terms), other.predict_proba(terms)[:, 1])
 
 
