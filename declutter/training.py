@@ -302,6 +302,7 @@ def fit_members(
 
     chains = []
     params = _boosting_params(docs)  # read here: a worker process sees the module as imported
+    progress(f"fitting {members} chains (seeds {seeds[0]}-{seeds[-1]}) on {min(jobs, members)} processes")
     tasks = (delayed(fit)(docs, refine=refine, seed=seed, params=params) for seed in seeds)
     for i, chain in enumerate(Parallel(n_jobs=min(jobs, members), return_as="generator")(tasks)):
         progress(f"chain {i + 1} of {members} (seed {seeds[i]}) fitted")
@@ -619,13 +620,15 @@ def train_and_save(
     dev_limit: int | None = None,
     html: bool = False,
     jobs: int = 1,
+    members: int | None = None,
 ) -> Path:
     """Train on the corpus, choose the threshold on dev, and write model + manifest to ``output``.
 
     ``html``: train the HTML model (declutter's rendering of each page's HTML, with DOM features)
     instead of the text-dump model. ``limit`` and ``dev_limit`` cut the training and dev pages
-    (for quick tries and tests; the shipped models use neither). ``jobs``: processes fitting the
-    chains (TEXT_MEMBERS, HTML_MEMBERS) side by side; the model is the same for any number."""
+    (for quick tries and tests; the shipped models use neither). ``members``: how many chains the
+    model averages (default TEXT_MEMBERS, or HTML_MEMBERS); ``jobs``: processes fitting them side
+    by side (the model is the same for any number)."""
     records = iter_records(corpus_dir, TRAIN_SPLITS)
     if limit is not None:
         records = itertools.islice(records, limit)
@@ -633,7 +636,7 @@ def train_and_save(
         docs = list(html_examples(records))
     else:
         docs = list(examples(records, {name: renderer(name) for name in TRAIN_RENDERERS}))
-    members = HTML_MEMBERS if html else TEXT_MEMBERS
+    members = members or (HTML_MEMBERS if html else TEXT_MEMBERS)
     fitted = fit_members(docs, members, log, refine=not html or HTML_REFINER, jobs=jobs)
     path = save_trained(
         fitted, docs, corpus_dir, output, log, html, {"train_pages": limit, "dev_pages": dev_limit}
@@ -740,6 +743,7 @@ def train_on_fixtures(
     log: Callable[[str], None] = lambda _: None,
     weight: float = FIXTURE_WEIGHT,
     jobs: int = 1,
+    members: int | None = None,
 ) -> Path:
     """Train a text model on labelled pages (``weight`` each), with the corpus's training pages
     when ``corpus_dir`` is given (``limit``: only the first N); write it and its manifest.
@@ -753,7 +757,7 @@ def train_on_fixtures(
     if corpus_dir is not None:
         records = itertools.islice(iter_records(corpus_dir, TRAIN_SPLITS), limit)
         docs += list(examples(records, {name: renderer(name) for name in TRAIN_RENDERERS}))
-    fitted = fit_members(docs, TEXT_MEMBERS, log, jobs=jobs)
+    fitted = fit_members(docs, members or TEXT_MEMBERS, log, jobs=jobs)
     fixtures = {"pages": [p.name for p in pages], "weight": weight}
     if corpus_dir is None:
         training = {"seed": SEED, "chains": _seeds(fitted), "fixtures": fixtures, "threshold_chosen_on": None}

@@ -419,15 +419,28 @@ def test_label_reports_a_bad_page_and_goes_on(tmp_path: Path, capsys: pytest.Cap
     assert [p.name for p in (tmp_path / "drafts").glob("*.tsv")] == ["good.tsv"]
 
 
+@pytest.mark.parametrize("chains", ["0", "-1"])
+def test_train_refuses_fewer_than_one_chain(
+    chains: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["train", "--fixtures", str(EXAMPLE_SITE / "train"), "-o", str(tmp_path), "--chains", chains])
+        == 2
+    )
+    assert "--chains must be 1 or more" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
 def test_train_on_fixtures_alone_then_eval_with_that_model(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "model"
-    assert main(["train", "--fixtures", str(EXAMPLE_SITE / "train"), "-o", str(out)]) == 0
+    assert main(["train", "--fixtures", str(EXAMPLE_SITE / "train"), "-o", str(out), "--chains", "2"]) == 0
     manifest = json.loads((out / "declutter.manifest.json").read_text())
     assert (
         manifest["training"]["fixtures"]["weight"] > 0 and len(manifest["training"]["fixtures"]["pages"]) == 4
     )
+    assert len(manifest["training"]["chains"]) == 2
     capsys.readouterr()
     held_out = str(EXAMPLE_SITE / "held-out")
     assert (
