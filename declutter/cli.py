@@ -106,8 +106,8 @@ def _parser() -> argparse.ArgumentParser:
         "--chains",
         type=int,
         default=None,
-        help="how many chains the model averages (default: 4 for the text model, 1 for HTML; "
-        "1 trains about four times faster and is less steady on unseen sites, see README)",
+        help="how many chains (each fitted with its own seed) the model averages (default 1; "
+        "each costs a chain's training time, about 45 minutes on one core; see README)",
     )
     train.add_argument(
         "--input",

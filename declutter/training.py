@@ -43,14 +43,16 @@ if TYPE_CHECKING:
     from declutter.pipeline import Declutter
 
 SEED = 20261121
-# The text model is an ensemble: this many chains (text model, block model, smoother, refiner),
-# each fitted alone with seed SEED + i, whose stages' probabilities are averaged (declutter.model).
-# One chain's draw moved the held-out splits more than most changes measured: four retrains of
-# one code, seeds 20261121-24, scored sanity 0.886-0.905 and aux 0.894-0.896 (text dev
-# 0.9427-0.9449); the four averaged scored sanity 0.9146, aux 0.9014 and dev 0.9450 at threshold
-# 0.7 (FEATURE_VERSION 6 branch, 2026-11-23). Two averaged: see the README.
-TEXT_MEMBERS = 4
-# The HTML model stays one chain: issue 3 wants it at least as fast as trafilatura.
+# How many chains (text model, block model, smoother, refiner) a text model averages, chain i
+# fitted alone with seed SEED + i (``declutter train --chains``; declutter.model averages their
+# probabilities stage by stage). One, as shipped: four were tried and not kept (2026-11-23, see
+# the README's *Four chains averaged*). On the FEATURE_VERSION 6 branch four chains averaged
+# scored dev 0.9450, sanity 0.9146 and aux 0.9014 against one chain's 0.9433-0.9437,
+# 0.885-0.902 and 0.893-0.897 (threshold 0.7); trained here on this code (1 h 48 min, -j 2) they
+# scored dev 0.9456, sanity 0.903, aux 0.898, against the shipped chain's 0.9461, 0.9164 and
+# 0.9003, and called the non-article fixture an article (page model 0.64).
+TEXT_MEMBERS = 1
+# The HTML model: one chain (issue 3 wants it at least as fast as trafilatura).
 HTML_MEMBERS = 1
 # Folds for the out-of-fold scores that the next stage trains on (so it learns from honest inputs).
 FOLDS = 3
@@ -77,8 +79,9 @@ DATASET_WEIGHTS: dict[str, float] = {}
 TEXT_ALPHA = 1e-6
 TEXT_EPOCHS = 15
 # The fitted text model's coefficients are stored in single precision: 262,144 doubles are 2 MB
-# that do not compress, and TEXT_MEMBERS chains of them (20.8 MB in all) would break the model
-# file's 20 MB budget; as float32 they are 16.8 MB. Text scores move by about 1e-7 relative.
+# that do not compress, and four chains of them (20.8 MB in all) would break the model file's
+# 20 MB budget; as float32, 17.2 MB. On the shipped text model's coefficients, float32 moved the
+# text scores of the 43,823 dev blocks by at most 3.6e-8.
 TEXT_COEF_DTYPE = np.float32
 # Block weight = (words + 1) ** WEIGHT_POWER, normalised per page; chosen by hand, not swept.
 WEIGHT_POWER = 0.5

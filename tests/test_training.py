@@ -33,7 +33,8 @@ from declutter.training import (
 # pages with the shipped settings took 81 s on 2 cores, 8 pages with 20 iterations 32 s, 4 pages 25 s.
 PAGES = 4
 SHORT_ITERATIONS = 20
-# This module's text models average two chains (the shipped one, TEXT_MEMBERS), for speed.
+# This module's text models average two chains (the shipped one has one, TEXT_MEMBERS), so that
+# training and saving several chains, and their averaging, are covered.
 SHORT_CHAINS = 2
 
 
