@@ -181,11 +181,6 @@ def block_weights(doc: Example) -> np.ndarray:
     return weights * DATASET_WEIGHTS.get(doc.key.split("/", 1)[0], 1.0) * doc.weight
 
 
-def _weights(docs: list[Example], indices: Iterable[int] | None = None) -> np.ndarray:
-    chosen = range(len(docs)) if indices is None else indices
-    return np.concatenate([block_weights(docs[i]) for i in chosen])
-
-
 def _concat_labels(docs: list[Example]) -> np.ndarray:
     return np.concatenate([d.labels for d in docs]).astype(int)
 
@@ -201,7 +196,11 @@ def _split_rows(values: np.ndarray, docs: list[Example]) -> list[np.ndarray]:
 
 
 def _oof_text_scores(
-    per_doc: list[csr_matrix], docs: list[Example], folds: list[tuple[np.ndarray, np.ndarray]], seed: int
+    per_doc: list[csr_matrix],
+    docs: list[Example],
+    weights: list[np.ndarray],
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    seed: int,
 ) -> np.ndarray:
     labels = [d.labels.astype(int) for d in docs]
     scores: list[np.ndarray | None] = [None] * len(docs)
@@ -209,7 +208,7 @@ def _oof_text_scores(
         model = new_text_model(seed).fit(
             vstack([per_doc[i] for i in train_idx]),
             np.concatenate([labels[i] for i in train_idx]),
-            sample_weight=_weights(docs, train_idx),
+            sample_weight=np.concatenate([weights[i] for i in train_idx]),
         )
         for i in test_idx:
             scores[i] = model.predict_proba(per_doc[i])[:, 1]
@@ -331,9 +330,11 @@ def _fit_text(
     y = _concat_labels(docs)
     progress(f"{len(docs)} documents, {len(y)} blocks, {y.mean():.3f} content")
     terms = [text_terms(d.blocks) for d in docs]
-    text_scores = _oof_text_scores(terms, docs, folds, seed)
+    weights = [block_weights(d) for d in docs]  # each block's, page by page, for every fit
+    text_scores = _oof_text_scores(terms, docs, weights, folds, seed)
     progress("text model: out-of-fold scores done")
-    text_model = _stored(new_text_model(seed).fit(vstack(terms), y, sample_weight=_weights(docs)))
+    text_model = new_text_model(seed).fit(vstack(terms), y, sample_weight=np.concatenate(weights))
+    text_model = _stored(text_model)
     progress("text model fitted")
     feats = [
         featurize_page(d.blocks, d.lines, s, d.dom.features if d.dom else None)
@@ -343,7 +344,6 @@ def _fit_text(
         smoothing_page(t, f, block_groups(d.blocks, d.dom.groups) if d.dom else None)
         for d, t, f in zip(docs, terms, feats, strict=True)
     ]
-    weights = [block_weights(d) for d in docs]
     return text_model, Stacking(feats, pages, [d.labels for d in docs], weights, folds, params)
 
 

@@ -30,7 +30,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from declutter import Declutter, dom, features, lexicon, rules
 from declutter.corpus import default_corpus_dir, iter_records
-from declutter.model import Model, chains, default_model_path, load
+from declutter.model import CHAINED_STAGES, Model, chains, default_model_path, load
 from declutter.settings import Settings
 
 
@@ -53,10 +53,14 @@ def _time(function: object, items: list[str]) -> float:
 
 
 def _one_tree(model: Model) -> Model:
-    """A copy of ``model`` whose boosted stages keep only their first tree (for ``--floor``)."""
+    """A copy of ``model`` whose boosted stages keep only their first tree (for ``--floor``); of a
+    model of several chains, the first chain's."""
     estimators = dict(model.estimators)
+    for name in CHAINED_STAGES:
+        if name in estimators:
+            estimators[name] = chains(estimators[name])[0]
     for name in model.boosters:
-        estimators[name] = _first_tree(chains(estimators[name])[0])  # and one chain of several
+        estimators[name] = _first_tree(estimators[name])
     return Model(estimators, model.threshold, model.manifest, model.path)
 
 
