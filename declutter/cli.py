@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from declutter import batch, limits, outputs, sources
 from declutter.batch import Job
 from declutter.errors import DeclutterError, LabelError
+from declutter.fallback import FALLBACKS
 from declutter.ruleset import RulesError, RuleSet
 from declutter.settings import INPUT_KINDS, Settings
 
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         "--input", choices=INPUT_KINDS, default="auto", help="html or text (default: tell by the content)"
     )
     clean.add_argument("--encoding", help="the inputs' encoding, tried first (e.g. from an HTTP header)")
+    _add_fallback(clean)
 
     label = commands.add_parser("label", help="write each page's lines with the model's labels, to correct")
     label.add_argument("paths", nargs="+", help="pages, JSONL or WARC files, directories (as for clean)")
@@ -154,6 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_model_options(evaluate)
     evaluate.add_argument("--threshold", type=_probability)
     _add_presets(evaluate)
+    _add_fallback(evaluate)
     evaluate.add_argument("--no-baselines", action="store_true")
     evaluate.add_argument("--json", type=Path, help="also write the scores as JSON here")
     return parser
@@ -201,6 +204,15 @@ def _add_model_options(command: argparse.ArgumentParser) -> None:
         "--trust-model",
         action="store_true",
         help="unpickle whatever the model file holds (only for a model file you made yourself)",
+    )
+
+
+def _add_fallback(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--fallback",
+        choices=FALLBACKS,
+        help="HTML: also run trafilatura, and where declutter keeps far less than it extracts, keep "
+        "the lines it holds (slower; default: never run)",
     )
 
 
@@ -274,6 +286,7 @@ def _clean(args: argparse.Namespace) -> int:
         timeout=args.timeout or None,
         max_bytes=args.max_bytes,
         max_lines=args.max_lines,
+        fallback=args.fallback,
     )
     job = Job(settings, args.model, args.html_model, args.trust_model, args.lines, args.encoding)
     engine = _engine(args)
@@ -549,7 +562,11 @@ def _eval(args: argparse.Namespace) -> int:
         favor_recall=args.favor_recall,
         input=args.input,
         metadata=False,
+        fallback=args.fallback,
     )
+    if args.fallback and args.input != "html":
+        print("declutter: error: --fallback reads the page's HTML; use it with --input html", file=sys.stderr)
+        return EXIT_USAGE
     cleaner = Declutter(settings, args.model, args.html_model, args.trust_model)
     line_systems: dict[str, LineSystem] = {}
     text_systems: dict[str, TextSystem] = {}
@@ -565,7 +582,9 @@ def _eval(args: argparse.Namespace) -> int:
     records = iter_records(args.corpus or default_corpus_dir(), (args.split,))
     results = evaluate(records, renderer(args.renderer), line_systems, text_systems, _progress)
     print(
-        f"split {args.split}, declutter reads {args.input}, renderer {args.renderer} (for text and "
+        f"split {args.split}, declutter reads {args.input}"
+        + (f" (fallback: {args.fallback})" if args.fallback else "")
+        + f", renderer {args.renderer} (for text and "
         "the line baselines); token = AEB 4-gram F1, line = content lines"
     )
     print(format_table(results))

@@ -319,9 +319,10 @@ def render_page(html: str) -> RenderedPage:
     return render_root(parse_html(html))
 
 
-def render_root(root: Element) -> RenderedPage:
-    """Render a parsed page and compute its lines' DOM features and groups."""
-    text, pieces = render_tracked(root, Tracker())
+def render_root(root: Element, show_hidden: bool = False) -> RenderedPage:
+    """Render a parsed page and compute its lines' DOM features and groups (``show_hidden``:
+    hidden elements rendered too)."""
+    text, pieces = render_tracked(root, Tracker(), show_hidden)
     return RenderedPage(text, line_dom(split_lines(text), pieces))
 
 

@@ -25,14 +25,14 @@ class Page:
     rendered: bool = False  # whether ``text`` is declutter's rendering of HTML (not a given dump)
 
 
-def read_page(html: str, metadata: bool = True, dom: bool = False) -> Page:
+def read_page(html: str, metadata: bool = True, dom: bool = False, show_hidden: bool = False) -> Page:
     """Parse an HTML page (never raising on bad markup) into its text and, if asked, its
-    metadata and its lines' DOM features."""
+    metadata and its lines' DOM features (``show_hidden``: hidden elements rendered too)."""
     root = parse_html(html)
     if dom:
-        text, lines = render_root(root)
+        text, lines = render_root(root, show_hidden)
     else:
-        text, lines = render_tree(root, noscript=True), None
+        text, lines = render_tree(root, noscript=True, show_hidden=show_hidden), None
     ld = json_ld(root)  # the scripts are parsed once, for all three
     found = extract(root, ld) if metadata else {}
     headline = found["title"] if metadata else title(root, ld)

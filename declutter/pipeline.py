@@ -14,6 +14,7 @@ import numpy as np
 from declutter import (
     article,
     cutoff,
+    fallback,
     limits,
     markup,
     model,
@@ -169,10 +170,14 @@ class Declutter:
     def _run(
         self, raw: str | bytes, source: str, encoding: str | None, is_html: bool, url: str | None
     ) -> Document:
-        page, judge = self._read(raw, source, encoding, is_html, url)
-        doc = self._judge(page, judge, source, url or page.metadata.get("url"))
+        text = reader.read(raw, source, encoding, html=is_html)
+        page, judge = self._page(text, is_html, url)
+        page_url = url or page.metadata.get("url")
+        doc = self._judge(page, judge, source, page_url)
         if not is_html:
             return doc
+        if self.settings.fallback is not None:
+            doc = self._fall_back(text, doc, judge, source, page_url)
         if not self.settings.metadata:
             return dataclasses.replace(doc, input="html")
         metadata = dict(page.metadata)
@@ -184,7 +189,10 @@ class Declutter:
         self, raw: str | bytes, source: str, encoding: str | None, is_html: bool, url: str | None
     ) -> tuple[markup.Page, model.Model | None]:
         """The page's text (rendered, for HTML, with its metadata and DOM), and its judge."""
-        text = reader.read(raw, source, encoding, html=is_html)
+        return self._page(reader.read(raw, source, encoding, html=is_html), is_html, url)
+
+    def _page(self, text: str, is_html: bool, url: str | None) -> tuple[markup.Page, model.Model | None]:
+        """A decoded page's text (see ``_read``), and its judge."""
         if not is_html:
             return markup.Page(text), self.model
         judge = self.html_model or self.model
@@ -226,6 +234,30 @@ class Declutter:
         doc = writer.write(judged.lines, blocks, verdicts)
         return dataclasses.replace(
             doc, is_article=is_article, article_probability=probability, article_reason=why
+        )
+
+    def _fall_back(
+        self, html: str, doc: Document, judge: model.Model | None, source: str, url: str | None
+    ) -> Document:
+        """``fallback="trafilatura"``: where declutter kept far less than trafilatura extracts, the
+        page read again with its hidden elements shown, and the blocks the extraction holds kept
+        beside the model's (see declutter.fallback); otherwise the document as it was."""
+        if self.settings.articles_only and doc.is_article is False:
+            return doc
+        extracted = fallback.extract(html)
+        if not fallback.needed(doc.text, extracted):
+            return doc
+        dom = bool(judge and judge.reads_dom)
+        page = markup.read_page(html, metadata=False, dom=dom, show_hidden=True)
+        judged = self._verdicts(page, judge, source)
+        verdicts = fallback.keep_extracted(judged.blocks, judged.verdicts, extracted)
+        if isinstance(self.settings.rules, ruleset.RuleSet):
+            verdicts = ruleset.apply_user_rules(self.settings.rules.for_url(url), judged.blocks, verdicts)
+        return dataclasses.replace(
+            writer.write(judged.lines, judged.blocks, verdicts),
+            is_article=doc.is_article,
+            article_probability=doc.article_probability,
+            article_reason=doc.article_reason,
         )
 
     @staticmethod

@@ -411,11 +411,13 @@ def _walk(
     skip_aria_hidden: bool,
     track: Tracker | None = None,
     owners: list[tuple[int, Any]] | None = None,
+    show_hidden: bool = False,
 ) -> list[str]:
     """Walk the tree iteratively and return text pieces interleaved with break sentinels.
 
     With ``track``, ``owners`` receives (piece index, context) for every text piece but the
-    whitespace between tags: the context ``track`` made for the element the text sits in."""
+    whitespace between tags: the context ``track`` made for the element the text sits in.
+    ``show_hidden``: walk hidden elements too (``hidden``, ``aria-hidden``, inline ``display:none``)."""
     out: list[str] = []
     emit = out.append
     ws_sub = _WS_RE.sub
@@ -429,7 +431,11 @@ def _walk(
     for event, el in walker:
         if event == "start":
             tag = el.tag
-            if not isinstance(tag, str) or tag in skip_tags or _is_hidden(el, skip_aria_hidden):
+            if (
+                not isinstance(tag, str)
+                or tag in skip_tags
+                or (not show_hidden and _is_hidden(el, skip_aria_hidden))
+            ):
                 walker.skip_subtree()
                 push(_K_SKIP)
                 if track is not None:
@@ -496,24 +502,28 @@ def render_tree(
     *,
     chromium_like: bool = False,
     noscript: bool = False,
+    show_hidden: bool = False,
 ) -> str:
     """Render a parsed page (see :func:`parse_html`) to innerText-like text."""
     # noscript: show <noscript>/<object> fallback content, as a browser with JavaScript and
     # plugins off does (declutter runs no JavaScript; forum software puts its posts there).
     # chromium_like: that, and aria-hidden content too, as headless Chromium shows it.
+    # show_hidden: hidden elements too (what an extractor reading the markup, not the screen, sees)
     skip_tags = _SKIP_TAGS_CHROMIUM if chromium_like or noscript else _SKIP_TAGS
-    return _lines("".join(_walk(root, skip_tags, not chromium_like)), wrap)
+    return _lines("".join(_walk(root, skip_tags, not chromium_like, show_hidden=show_hidden)), wrap)
 
 
-def render_tracked(root: Element, track: Tracker) -> tuple[str, list[tuple[str, Any]]]:
+def render_tracked(
+    root: Element, track: Tracker, show_hidden: bool = False
+) -> tuple[str, list[tuple[str, Any]]]:
     """Render a parsed page like :func:`render_tree` with ``noscript`` and return, beside the text,
     each text piece in reading order (but the whitespace between tags) with the context
-    ``track`` made for its element.
+    ``track`` made for its element (``show_hidden``: hidden elements too, see :func:`_walk`).
 
     The pieces' characters other than whitespace (and the renderer's sentinels) are exactly those
     the text shows, in the same order, so pieces can be mapped onto lines by counting them."""
     owners: list[tuple[int, Any]] = []
-    pieces = _walk(root, _SKIP_TAGS_CHROMIUM, True, track, owners)
+    pieces = _walk(root, _SKIP_TAGS_CHROMIUM, True, track, owners, show_hidden)
     return _lines("".join(pieces), None), [(pieces[i], context) for i, context in owners]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from declutter.fallback import FALLBACKS
 from declutter.limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES
 from declutter.ruleset import RuleSet, load_rules
 
@@ -37,6 +38,9 @@ class Settings:
     ``timeout``: seconds one page may take before ``DocumentTimeout`` (None: no limit).
     ``max_bytes``: largest page taken, in bytes, before ``InputError`` (None: no limit).
     ``max_lines``: most lines in a page (after rendering HTML) before ``InputError`` (None: no limit).
+    ``fallback``: ``"trafilatura"`` runs trafilatura on every HTML page too, and where declutter
+    keeps far less than it extracts, keeps the page's lines it holds (see declutter.fallback;
+    slower; None, the default, never runs it).
     """
 
     threshold: float | None = None
@@ -53,10 +57,13 @@ class Settings:
     timeout: float | None = None
     max_bytes: int | None = DEFAULT_MAX_BYTES
     max_lines: int | None = DEFAULT_MAX_LINES
+    fallback: str | None = None
 
     def __post_init__(self) -> None:
         if self.input not in INPUT_KINDS:
             raise ValueError(f"input must be one of {', '.join(INPUT_KINDS)}, got {self.input!r}")
+        if self.fallback is not None and self.fallback not in FALLBACKS:
+            raise ValueError(f"fallback must be one of {', '.join(FALLBACKS)} or None, got {self.fallback!r}")
         if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be within [0, 1], got {self.threshold!r}")
         if self.timeout is not None and not self.timeout > 0:

@@ -7,12 +7,14 @@ ratio (a round times the three back to back, so a machine whose speed drifts ove
 both sides of a round's ratio alike). Usage:
 
     python scripts/benchmark.py [--split dev] [--rounds 3] [--limit N] [--json out.json]
-                                [--model PATH] [--html-model PATH] [--floor]
+                                [--model PATH] [--html-model PATH] [--floor] [--fallback]
 
 ``--model`` / ``--html-model`` time a retrained model instead of the shipped one. ``--floor`` also
 times the text path with every boosted stage cut to its first tree: a model that costs next to
 nothing, so what is left is the rest of the pipeline (reading, segmenting, features, smoothing,
 rules, writing). Its output is meaningless; its speed is the most any cheaper model could give.
+``--fallback`` also times HTML with ``fallback="trafilatura"`` (which runs trafilatura on every
+page besides declutter).
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=None, help="text model (default: shipped)")
     parser.add_argument("--html-model", type=Path, default=None, help="HTML model (default: shipped)")
     parser.add_argument("--floor", action="store_true", help="also time text with one-tree stages")
+    parser.add_argument("--fallback", action="store_true", help="also time HTML with fallback=trafilatura")
     args = parser.parse_args()
 
     records = [
@@ -103,6 +106,12 @@ def main() -> int:
     if args.floor:
         floor_cleaner = Declutter.from_model(_one_tree(text_model), Settings(input="text"))
         floor_cleaner.run(dumps[0])  # warm-up
+    fallback_cleaner = None
+    if args.fallback:
+        fallback_cleaner = Declutter.from_model(
+            text_model, Settings(input="html", fallback="trafilatura"), html_model
+        )
+        fallback_cleaner.run(pages[0])  # warm-up
     text_cleaner.run(dumps[0])
     html_cleaner.run(pages[0])
     trafilatura.extract(pages[0])
@@ -111,12 +120,15 @@ def main() -> int:
     ours_html: list[float] = []
     theirs: list[float] = []
     floor: list[float] = []
+    with_fallback: list[float] = []
     for _ in range(args.rounds):
         ours.append(len(dumps) / _time(text_cleaner.run, dumps))
         ours_html.append(len(pages) / _time(html_cleaner.run, pages))
         theirs.append(len(pages) / _time(trafilatura.extract, pages))
         if floor_cleaner is not None:
             floor.append(len(dumps) / _time(floor_cleaner.run, dumps))
+        if fallback_cleaner is not None:
+            with_fallback.append(len(pages) / _time(fallback_cleaner.run, pages))
     text, html, them = (statistics.median(x) for x in (ours, ours_html, theirs))
     text_ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
     html_ratios = [a / b for a, b in zip(ours_html, theirs, strict=True)]
@@ -144,6 +156,11 @@ def main() -> int:
         result["text_floor_docs_per_s"] = round(statistics.median(floor), 1)
         result["text_floor_ratio"] = round(statistics.median(floor_ratios), 2)
         result["round_text_floor_ratios"] = [round(r, 2) for r in floor_ratios]
+    if with_fallback:
+        fallback_ratios = [a / b for a, b in zip(with_fallback, theirs, strict=True)]
+        result["html_fallback_docs_per_s"] = round(statistics.median(with_fallback), 1)
+        result["html_fallback_ratio"] = round(statistics.median(fallback_ratios), 2)
+        result["round_html_fallback_ratios"] = [round(r, 2) for r in fallback_ratios]
     print(json.dumps(result, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")

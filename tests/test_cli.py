@@ -481,3 +481,23 @@ def test_eval_on_a_malformed_fixture_is_an_error_naming_it(
     (tmp_path / "p.tsv").write_text("body\tfine\nno tab\n", encoding="utf-8")
     assert main(["eval", "--fixtures", str(tmp_path)]) == 2
     assert "p.tsv:2" in capsys.readouterr().err
+
+
+def test_fallback_trafilatura_reads_a_hidden_description_and_needs_html_in_eval(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sentence = "Sentence {} of the description explains how the kettle boils water quickly and quietly."
+    paragraphs = "".join(f"<p>{' '.join(sentence.format(i * 3 + j) for j in range(3))}</p>" for i in range(4))
+    page = tmp_path / "kettle.html"
+    page.write_text(
+        "<html><head><title>Kettle K2 | Shop</title></head><body><nav><a href='/'>Home</a> "
+        f"<a href='/cart'>Cart</a></nav><h1>Kettle K2</h1><p>$29.99</p><div hidden>{paragraphs}</div>"
+        "<footer>Copyright 2026 Shop Inc.</footer></body></html>",
+        encoding="utf-8",
+    )
+    assert main(["clean", str(page)]) == 0
+    assert "kettle boils water" not in capsys.readouterr().out
+    assert main(["clean", "--fallback", "trafilatura", str(page)]) == 0
+    assert capsys.readouterr().out.count("kettle boils water") == 12
+    assert main(["eval", "--fallback", "trafilatura", "--split", "dev"]) == 2
+    assert "--fallback reads the page's HTML" in capsys.readouterr().err

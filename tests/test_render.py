@@ -8,7 +8,7 @@ import re
 import pytest
 
 from declutter import render
-from declutter.render import parse_html, render_text
+from declutter.render import parse_html, render_text, render_tracked, render_tree
 
 
 def test_paragraphs_and_headings_are_separated_by_a_blank_line() -> None:
@@ -53,6 +53,18 @@ def test_script_style_and_invisible_elements_are_skipped() -> None:
 def test_aria_hidden_false_and_other_styles_stay_visible() -> None:
     html = "<div aria-hidden='false'>a</div><div style='display: block'>b</div>"
     assert render_text(html) == "a\nb"
+
+
+def test_show_hidden_renders_every_kind_of_hidden_element_and_nothing_else_skipped() -> None:
+    html = (
+        "<p>Shown</p><div hidden>attr</div><div aria-hidden='true'>aria</div>"
+        "<div style='display:none'>styled</div><script>var x = 1;</script><p>End</p>"
+    )
+    assert render_text(html) == "Shown\n\nEnd"
+    root = parse_html(html)
+    assert render_tree(root, show_hidden=True) == "Shown\n\nattr\naria\nstyled\n\nEnd"
+    text, _ = render_tracked(parse_html(html), lambda el, tag, context: tag, show_hidden=True)
+    assert text == "Shown\n\nattr\naria\nstyled\n\nEnd"
 
 
 def test_chromium_like_shows_noscript_object_and_aria_hidden_content() -> None:
