@@ -42,7 +42,8 @@ class Document:
     """The verdicts on a page and its clean text.
 
     ``input`` says whether the page was read as ``"text"`` or ``"html"``; an HTML page's lines are
-    those of its innerText-like rendering, and ``metadata`` holds what its markup says (title,
+    those of its innerText-like rendering (where ``Settings(fallback="trafilatura")`` fired, of
+    the rendering with its hidden elements shown), and ``metadata`` holds what its markup says (title,
     author, date, sitename, language, url; None where absent). ``is_article`` says whether the page
     is an article at all (not a home page, section index, listing or search result), with
     ``article_probability`` (the page model's) and ``article_reason`` (``model``, or
