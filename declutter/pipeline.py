@@ -177,7 +177,7 @@ class Declutter:
         if not is_html:
             return doc
         if self.settings.fallback is not None:
-            doc = self._fall_back(text, doc, judge, source, page_url)
+            doc = self._fall_back(text, page, doc, judge, source, page_url)
         if not self.settings.metadata:
             return dataclasses.replace(doc, input="html")
         metadata = dict(page.metadata)
@@ -198,7 +198,10 @@ class Declutter:
         judge = self.html_model or self.model
         scoped = self.settings.rules is not None and url is None  # the canonical URL may scope rules
         page = markup.read_page(
-            text, metadata=self.settings.metadata or scoped, dom=bool(judge and judge.reads_dom)
+            text,
+            metadata=self.settings.metadata or scoped,
+            dom=bool(judge and judge.reads_dom),
+            count_hidden=self.settings.fallback is not None,
         )
         return page, judge
 
@@ -237,13 +240,21 @@ class Declutter:
         )
 
     def _fall_back(
-        self, html: str, doc: Document, judge: model.Model | None, source: str, url: str | None
+        self,
+        html: str,
+        read: markup.Page,
+        doc: Document,
+        judge: model.Model | None,
+        source: str,
+        url: str | None,
     ) -> Document:
         """``fallback="trafilatura"``: where declutter kept far less than trafilatura extracts, the
         page read again with its hidden elements shown, and the blocks the extraction holds kept
         beside the model's (see declutter.fallback); otherwise the document as it was."""
         if self.settings.articles_only and doc.is_article is False:
             return doc
+        if not fallback.may_be_needed(doc.text, len(read.text) + read.hidden_chars):
+            return doc  # trafilatura cannot extract enough of this page to matter: not run
         extracted = fallback.extract(html)
         if not fallback.needed(doc.text, extracted):
             return doc

@@ -383,6 +383,16 @@ def _is_hidden(el: Element, aria: bool) -> bool:
     return style is not None and _HIDDEN_STYLE_RE.search(style) is not None
 
 
+# Elements that may be hidden (an attribute or an inline style says so): _is_hidden decides.
+_MAYBE_HIDDEN = etree.XPath("//*[@hidden or @aria-hidden or @style]")
+
+
+def hidden_text_length(root: Element) -> int:
+    """Characters of text inside the page's hidden elements (as :func:`_is_hidden` tells, with
+    ``aria-hidden``), scripts in them included; text in nested ones counts again: an upper bound."""
+    return sum(sum(map(len, el.itertext())) for el in _MAYBE_HIDDEN(root) if _is_hidden(el, True))
+
+
 def _pre_text(text: str) -> str:
     """Protect whitespace inside preformatted text from collapsing."""
     return text.replace("\r\n", "\n").replace("\r", "\n").replace(" ", _PRE_SPACE).replace("\t", _PRE_TAB)

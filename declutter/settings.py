@@ -38,9 +38,9 @@ class Settings:
     ``timeout``: seconds one page may take before ``DocumentTimeout`` (None: no limit).
     ``max_bytes``: largest page taken, in bytes, before ``InputError`` (None: no limit).
     ``max_lines``: most lines in a page (after rendering HTML) before ``InputError`` (None: no limit).
-    ``fallback``: ``"trafilatura"`` runs trafilatura on every HTML page too, and where declutter
-    keeps far less than it extracts, keeps the page's lines it holds (see declutter.fallback;
-    slower; None, the default, never runs it).
+    ``fallback``: ``"trafilatura"`` also runs trafilatura on an HTML page of which declutter
+    keeps little, and where declutter keeps far less than it extracts, keeps the page's lines it
+    holds (see declutter.fallback; None, the default, never runs it).
     """
 
     threshold: float | None = None

@@ -13,8 +13,8 @@ both sides of a round's ratio alike). Usage:
 times the text path with every boosted stage cut to its first tree: a model that costs next to
 nothing, so what is left is the rest of the pipeline (reading, segmenting, features, smoothing,
 rules, writing). Its output is meaningless; its speed is the most any cheaper model could give.
-``--fallback`` also times HTML with ``fallback="trafilatura"`` (which runs trafilatura on every
-page besides declutter).
+``--fallback`` also times HTML with ``fallback="trafilatura"`` (which also runs trafilatura on
+the pages declutter keeps little of).
 """
 
 from __future__ import annotations

@@ -31,6 +31,14 @@ def test_it_is_needed_only_when_declutter_keeps_a_small_share_of_the_extraction(
     assert not fallback.needed("", "")  # trafilatura found nothing either
 
 
+def test_trafilatura_is_asked_only_when_the_page_holds_enough_text_for_it_to_matter() -> None:
+    bound = fallback.FALLBACK_SHARE * fallback.EXTRACTION_BOUND
+    assert fallback.may_be_needed("", 10)
+    assert fallback.may_be_needed("x" * 99, int(100 / bound))
+    assert not fallback.may_be_needed("x" * 100, int(100 / bound))
+    assert not fallback.may_be_needed("", 0)  # a page without text
+
+
 def test_a_block_is_covered_when_most_of_its_word_3_grams_are_extracted() -> None:
     grams = fallback.word_shingles("The toaster browns bread evenly on both sides. Buy it now")
     assert fallback.covered("the toaster browns bread evenly", grams)  # case and line cuts aside
@@ -76,12 +84,20 @@ def test_the_fallback_keeps_the_description_trafilatura_extracts(cleaner: Declut
     assert [line.text for line in doc.lines if line.label is Label.BODY] == body  # page lines, judged
 
 
-def test_the_fallback_leaves_a_page_the_model_reads_well_as_it_was(cleaner: Declutter) -> None:
+def test_the_fallback_leaves_a_page_the_model_reads_well_as_it_was(
+    cleaner: Declutter, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paragraphs = "".join(f"<p>{' '.join(SENTENCE.format(i * 3 + j) for j in range(3))}</p>" for i in range(5))
     page = f"<html><body><nav><a href='/'>Home</a></nav><h1>Toasters</h1>{paragraphs}</body></html>"
+    asked: list[str] = []
+    real = fallback.extract
+    monkeypatch.setattr(fallback, "extract", lambda html: asked.append(html) or real(html))
     default = cleaner.run(page)
     assert "toaster browns bread" in default.body
     assert with_settings(cleaner, fallback="trafilatura").run(page) == default
+    assert asked == []  # most of the page kept: trafilatura could not have mattered, not run
+    with_settings(cleaner, fallback="trafilatura").run(PRODUCT)
+    assert asked == [PRODUCT]  # the shop page: run, and its description kept (above)
 
 
 def test_articles_only_keeps_a_non_article_page_empty_under_the_fallback(cleaner: Declutter) -> None:

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from declutter import render
-from declutter.render import parse_html, render_text, render_tracked, render_tree
+from declutter.render import hidden_text_length, parse_html, render_text, render_tracked, render_tree
 
 
 def test_paragraphs_and_headings_are_separated_by_a_blank_line() -> None:
@@ -65,6 +65,15 @@ def test_show_hidden_renders_every_kind_of_hidden_element_and_nothing_else_skipp
     assert render_tree(root, show_hidden=True) == "Shown\n\nattr\naria\nstyled\n\nEnd"
     text, _ = render_tracked(parse_html(html), lambda el, tag, context: tag, show_hidden=True)
     assert text == "Shown\n\nattr\naria\nstyled\n\nEnd"
+
+
+def test_hidden_text_length_counts_the_text_of_hidden_elements_only() -> None:
+    html = (
+        "<p>Shown</p><div hidden>attr</div><div aria-hidden='true'>aria</div>"
+        "<div style='display:none'>styled <b>bold</b></div><div style='color:red'>red</div>"
+    )
+    assert hidden_text_length(parse_html(html)) == len("attr") + len("aria") + len("styled bold")
+    assert hidden_text_length(parse_html("<p>Nothing hidden</p>")) == 0
 
 
 def test_chromium_like_shows_noscript_object_and_aria_hidden_content() -> None:
