@@ -211,8 +211,8 @@ def _add_fallback(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--fallback",
         choices=FALLBACKS,
-        help="HTML: also run trafilatura, and where declutter keeps far less than it extracts, keep "
-        "the lines it holds (slower; default: never run)",
+        help="HTML: also run trafilatura on pages declutter keeps little of, and where it keeps far "
+        "less than trafilatura extracts, keep the lines it holds (text dumps: no effect; default: off)",
     )
 
 
@@ -570,8 +570,8 @@ def _eval(args: argparse.Namespace) -> int:
     cleaner = Declutter(settings, args.model, args.html_model, args.trust_model)
     line_systems: dict[str, LineSystem] = {}
     text_systems: dict[str, TextSystem] = {}
-    if args.input == "html":
-        text_systems["declutter"] = declutter_html(cleaner)
+    if args.input == "html":  # the system's name says the mode: in the table and in --json
+        text_systems["declutter+fb" if args.fallback else "declutter"] = declutter_html(cleaner)
     else:
         line_systems["declutter"] = declutter_system(cleaner)
     if not args.no_baselines:

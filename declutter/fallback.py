@@ -1,5 +1,6 @@
 """The trafilatura fallback (``Settings(fallback="trafilatura")``, opt-in): a second opinion on
-HTML pages the model barely keeps anything of.
+HTML pages the model barely keeps anything of. Not with ``rules_only``: rules alone keep every
+block, hidden ones included.
 
 declutter's model learnt articles, judged as ANNOTATION.md says; on a page unlike them (a product
 page, a forum thread, a listing) it may keep next to nothing, and on some pages the text sits in
@@ -13,6 +14,7 @@ extraction holds is kept as body (reason ``rule:trafilatura``), beside what the 
 from __future__ import annotations
 
 from declutter.document import RULE_PREFIX, Verdict
+from declutter.errors import DocumentTimeout
 from declutter.labels import Label
 from declutter.scoring import tokenize
 from declutter.segmenter import Block
@@ -21,17 +23,20 @@ FALLBACKS = ("trafilatura",)
 REASON = RULE_PREFIX + "trafilatura"
 # The fallback fires when declutter keeps fewer characters than this share of trafilatura's
 # extraction. Swept 0.02–0.5 on dev with the shipped HTML model: up to 0.15 it fires on no dev
-# page, at 0.2 on one (dev 0.9750 -> 0.9732) and more above; the largest share dev lets pass.
+# page, at 0.2 on one (dev 0.9750 -> 0.9733) and more above; the largest share dev lets pass.
 FALLBACK_SHARE = 0.15
 # trafilatura cannot extract much more text than a page holds: on the 1,384 dev, sanity and weak
 # pages its extraction was at most 1.62 times the page's text rendered with its hidden elements
-# (lobste.rs; 0.91 on dev). Twice the page's text (shown and hidden) is taken as the most it can
-# extract, so a page whose clean text is already FALLBACK_SHARE of that is not sent to it.
+# (lobste.rs; 0.91 on dev). Twice the page's text is taken as the most it can extract, so a page
+# whose clean text is already FALLBACK_SHARE of that is not sent to it. The page's text is
+# counted as its rendering's plus the raw text of its hidden elements (render.hidden_text_length),
+# no less than that rendering of hidden elements holds.
 EXTRACTION_BOUND = 2.0
 # A block is trafilatura's when at least this share of its word 3-grams is in the extraction
 # (by hand: most of it; a line trafilatura cut differently still counts).
 COVERED_SHARE = 0.5
-# Shingle size for the comparison: 3 words (a block of fewer is left to the model).
+# Shingle size for the comparison: 3 words, as the trafilatura-assist experiment's runs (README);
+# chosen by hand, not swept (a block of fewer words is left to the model).
 SHINGLE_WORDS = 3
 
 
@@ -41,6 +46,8 @@ def extract(html: str) -> str:
 
     try:
         return trafilatura.extract(html) or ""
+    except DocumentTimeout:  # the page's time is up (declutter.limits): not trafilatura's failure
+        raise
     except Exception:  # trafilatura failing on a page is no reason to fail the page
         return ""
 

@@ -28,7 +28,7 @@ from declutter import (
 )
 from declutter.document import REASON_MODEL, REASON_SMOOTHED, RULE_PREFIX, Document, Verdict
 from declutter.dom import LineDom
-from declutter.errors import ModelError
+from declutter.errors import InputError, ModelError
 from declutter.features import word_count
 from declutter.labels import Label
 from declutter.settings import Settings
@@ -173,11 +173,10 @@ class Declutter:
         text = reader.read(raw, source, encoding, html=is_html)
         page, judge = self._page(text, is_html, url)
         page_url = url or page.metadata.get("url")
-        doc = self._judge(page, judge, source, page_url)
+        html = text if is_html and self.settings.fallback is not None else None
+        doc = self._judge(page, judge, source, page_url, html)
         if not is_html:
             return doc
-        if self.settings.fallback is not None:
-            doc = self._fall_back(text, page, doc, judge, source, page_url)
         if not self.settings.metadata:
             return dataclasses.replace(doc, input="html")
         metadata = dict(page.metadata)
@@ -226,8 +225,18 @@ class Declutter:
         verdicts = article.mark_meta(blocks, verdicts)
         return Judged(lines, blocks, verdicts, features)
 
-    def _judge(self, page: markup.Page, judge: model.Model | None, source: str, url: str | None) -> Document:
+    def _judge(
+        self,
+        page: markup.Page,
+        judge: model.Model | None,
+        source: str,
+        url: str | None,
+        html: str | None = None,
+    ) -> Document:
+        """The page's document; ``html``: its source, for the trafilatura fallback (if on)."""
         judged = self._verdicts(page, judge, source)
+        if html is not None:
+            judged, page = self._fall_back(html, page, judged, judge, source)
         blocks, verdicts = judged.blocks, judged.verdicts
         probability, is_article, why = self._article(judge, judged, page)
         if self.settings.articles_only and is_article is False:
@@ -240,36 +249,25 @@ class Declutter:
         )
 
     def _fall_back(
-        self,
-        html: str,
-        read: markup.Page,
-        doc: Document,
-        judge: model.Model | None,
-        source: str,
-        url: str | None,
-    ) -> Document:
-        """``fallback="trafilatura"``: where declutter kept far less than trafilatura extracts, the
-        page read again with its hidden elements shown, and the blocks the extraction holds kept
-        beside the model's (see declutter.fallback); otherwise the document as it was."""
-        if self.settings.articles_only and doc.is_article is False:
-            return doc
-        if not fallback.may_be_needed(doc.text, len(read.text) + read.hidden_chars):
-            return doc  # trafilatura cannot extract enough of this page to matter: not run
+        self, html: str, page: markup.Page, judged: Judged, judge: model.Model | None, source: str
+    ) -> tuple[Judged, markup.Page]:
+        """``fallback="trafilatura"``: where declutter keeps far less than trafilatura extracts, the
+        page read again with its hidden elements shown, judged, and the blocks the extraction holds
+        kept beside the model's (see declutter.fallback); otherwise the page as judged."""
+        kept = writer.write(judged.lines, judged.blocks, judged.verdicts).text
+        if not fallback.may_be_needed(kept, len(page.text) + page.hidden_chars):
+            return judged, page  # trafilatura cannot extract enough of this page to matter: not run
         extracted = fallback.extract(html)
-        if not fallback.needed(doc.text, extracted):
-            return doc
-        dom = bool(judge and judge.reads_dom)
-        page = markup.read_page(html, metadata=False, dom=dom, show_hidden=True)
-        judged = self._verdicts(page, judge, source)
-        verdicts = fallback.keep_extracted(judged.blocks, judged.verdicts, extracted)
-        if isinstance(self.settings.rules, ruleset.RuleSet):
-            verdicts = ruleset.apply_user_rules(self.settings.rules.for_url(url), judged.blocks, verdicts)
-        return dataclasses.replace(
-            writer.write(judged.lines, judged.blocks, verdicts),
-            is_article=doc.is_article,
-            article_probability=doc.article_probability,
-            article_reason=doc.article_reason,
-        )
+        if not fallback.needed(kept, extracted):
+            return judged, page
+        shown = markup.read_page(html, metadata=False, dom=bool(judge and judge.reads_dom), show_hidden=True)
+        try:
+            again = self._verdicts(shown, judge, source)
+        except InputError:  # over max_lines with its hidden elements: the page as first read
+            return judged, page
+        return again._replace(
+            verdicts=fallback.keep_extracted(again.blocks, again.verdicts, extracted)
+        ), shown
 
     @staticmethod
     def _article(

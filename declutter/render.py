@@ -389,8 +389,14 @@ _MAYBE_HIDDEN = etree.XPath("//*[@hidden or @aria-hidden or @style]")
 
 def hidden_text_length(root: Element) -> int:
     """Characters of text inside the page's hidden elements (as :func:`_is_hidden` tells, with
-    ``aria-hidden``), scripts in them included; text in nested ones counts again: an upper bound."""
-    return sum(sum(map(len, el.itertext())) for el in _MAYBE_HIDDEN(root) if _is_hidden(el, True))
+    ``aria-hidden``), scripts in them included, each character once."""
+    total = 0
+    counted: set[Element] = set()
+    for el in _MAYBE_HIDDEN(root):  # in document order: an element before its descendants
+        if _is_hidden(el, True) and not any(a in counted for a in el.iterancestors()):
+            counted.add(el)
+            total += sum(map(len, el.itertext()))
+    return total
 
 
 def _pre_text(text: str) -> str:

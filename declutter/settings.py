@@ -76,6 +76,8 @@ class Settings:
             raise ValueError("threshold, favor_precision and favor_recall exclude each other")
         if self.rules_only and self.articles_only:
             raise ValueError("articles_only needs the model's page model; not with rules_only=True")
+        if self.rules_only and self.fallback is not None:
+            raise ValueError("fallback needs the model: rules alone would keep every hidden element")
         if self.rules_only and not self.chrome_rules:
             raise ValueError("rules_only=True needs chrome_rules=True")
         if isinstance(self.rules, (str, Path)):

@@ -429,6 +429,14 @@ def test_user_rules_apply_to_the_crawled_page(cleaner: Declutter, tmp_path: Path
     assert body in item["text"] and "Sponsored by" not in item["text"]
 
 
+def test_the_trafilatura_fallback_is_a_setting(cleaner: Declutter) -> None:
+    assert cleaner_settings(make_crawler().settings).fallback is None
+    settings = cleaner_settings(make_crawler(DECLUTTER_FALLBACK="trafilatura").settings)
+    assert settings.fallback == "trafilatura"
+    with pytest.raises(ValueError, match="fallback must be one of trafilatura"):
+        cleaner_settings(make_crawler(DECLUTTER_FALLBACK="readability").settings)
+
+
 def test_an_item_without_the_page_is_dropped(cleaner: Declutter) -> None:
     pipeline = DeclutterPipeline(cleaner)
     with pytest.raises(DropItem, match=r"no 'html' field .* in http://example\.com/a"):

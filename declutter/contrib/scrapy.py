@@ -73,6 +73,7 @@ DEFAULTS: dict[str, Any] = {
     "DECLUTTER_HTML_MODEL": None,
     "DECLUTTER_TRUST_MODEL": False,
     "DECLUTTER_RULES": None,
+    "DECLUTTER_FALLBACK": None,
 }
 # Pages cleaned at once per crawler. Cleaning is CPU-bound Python, so more threads add no
 # throughput (measured: 125-128 pages/s with 1, 2, 4 or 8 threads on a 4 KB news page), only
@@ -175,6 +176,7 @@ def cleaner_settings(settings: BaseSettings) -> Settings:
             favor_recall=_flag(settings, "DECLUTTER_FAVOR_RECALL"),
             timeout=timeout or None,  # 0: no limit, as the CLI's --timeout 0
             rules=_get(settings, "DECLUTTER_RULES") or None,
+            fallback=_get(settings, "DECLUTTER_FALLBACK") or None,
             # "blank": the library's own setting empties a non-article (no title, text or byline)
             articles_only=_get(settings, "DECLUTTER_NON_ARTICLES") == "blank",
         )
