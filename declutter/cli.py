@@ -556,6 +556,9 @@ def _eval(args: argparse.Namespace) -> int:
     from declutter.pipeline import Declutter
     from declutter.renderers import renderer
 
+    if args.fallback and args.input != "html":
+        print("declutter: error: --fallback reads the page's HTML; use it with --input html", file=sys.stderr)
+        return EXIT_USAGE
     settings = Settings(
         threshold=args.threshold,
         favor_precision=args.favor_precision,
@@ -564,9 +567,6 @@ def _eval(args: argparse.Namespace) -> int:
         metadata=False,
         fallback=args.fallback,
     )
-    if args.fallback and args.input != "html":
-        print("declutter: error: --fallback reads the page's HTML; use it with --input html", file=sys.stderr)
-        return EXIT_USAGE
     cleaner = Declutter(settings, args.model, args.html_model, args.trust_model)
     line_systems: dict[str, LineSystem] = {}
     text_systems: dict[str, TextSystem] = {}

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from declutter import fallback
 from declutter.alignment import align
 from declutter.corpus import Record
 from declutter.errors import LabelError
@@ -62,13 +63,9 @@ def c4_rules(record: Record, lines: list[str]) -> list[bool]:
 
 
 def trafilatura_html(record: Record) -> str:
-    """Baseline: trafilatura's main-text extraction from the page's HTML (default settings)."""
-    import trafilatura
-
-    try:
-        return trafilatura.extract(record.html) or ""
-    except Exception:  # a baseline that crashes on a page scores it as empty
-        return ""
+    """Baseline: trafilatura's main-text extraction from the page's HTML (default settings); a page
+    it crashes on scores as empty."""
+    return fallback.extract(record.html)
 
 
 def declutter_system(cleaner: Declutter) -> LineSystem:

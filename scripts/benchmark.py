@@ -72,6 +72,16 @@ def _first_tree(stage: HistGradientBoostingClassifier) -> HistGradientBoostingCl
     return cut
 
 
+def _series(name: str, speeds: list[float], theirs: list[float]) -> dict[str, object]:
+    """An optional timing's docs/s (median of rounds) and its ratio to trafilatura's, round by round."""
+    ratios = [a / b for a, b in zip(speeds, theirs, strict=True)]
+    return {
+        f"{name}_docs_per_s": round(statistics.median(speeds), 1),
+        f"{name}_ratio": round(statistics.median(ratios), 2),
+        f"round_{name}_ratios": [round(r, 2) for r in ratios],
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -152,15 +162,9 @@ def main() -> int:
         "mean_html_kb": round(sum(map(len, pages)) / len(pages) / 1e3, 1),
     }
     if floor:
-        floor_ratios = [a / b for a, b in zip(floor, theirs, strict=True)]
-        result["text_floor_docs_per_s"] = round(statistics.median(floor), 1)
-        result["text_floor_ratio"] = round(statistics.median(floor_ratios), 2)
-        result["round_text_floor_ratios"] = [round(r, 2) for r in floor_ratios]
+        result |= _series("text_floor", floor, theirs)
     if with_fallback:
-        fallback_ratios = [a / b for a, b in zip(with_fallback, theirs, strict=True)]
-        result["html_fallback_docs_per_s"] = round(statistics.median(with_fallback), 1)
-        result["html_fallback_ratio"] = round(statistics.median(fallback_ratios), 2)
-        result["round_html_fallback_ratios"] = [round(r, 2) for r in fallback_ratios]
+        result |= _series("html_fallback", with_fallback, theirs)
     print(json.dumps(result, indent=2))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
