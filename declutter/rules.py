@@ -22,6 +22,13 @@ _I = re.IGNORECASE
 
 # Longest block (in words) a rule judges: longer blocks are paragraphs, whatever they start with.
 MAX_RULE_WORDS = 16
+# A comment policy runs on: a dev page's held 170 words after "See our Comments Policy".
+COMMENTS_POLICY_WORDS = 400
+# Escaped markup has few spaces but may be long (a dev page's <img> tag with its srcset).
+MARKUP_WORDS = 400
+# A slash credit names a few people or agencies ("U.S. Department of Energy/Idaho National
+# Laboratory/NASA" is 9 words); longer lines with slashes are prose.
+CREDIT_LINE_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,8 @@ CHROME_RULES = (
             r"(?:start (?:your )?)?(?:free trial|\w+ days? free)\W*$|create (?:a )?free account|"
             r"(?:log|sign) ?in (?:here|to (?:read|continue|comment))|register (?:now )?to (?:read|continue)|"
             r"this (?:article|content) is (?:for|available to) (?:subscribers|members)|"
-            r"to continue reading|unlock (?:this|full) (?:article|access)|get (?:full|unlimited) access)",
+            r"to continue reading|unlock (?:this|full) (?:article|access)|get (?:full|unlimited) access|"
+            r"to print this article|click to (?:log ?in|sign ?in|register)\b.{0,60}\bprint this article)",
             _I,
         ),
     ),
@@ -155,7 +163,9 @@ CHROME_RULES = (
         re.compile(
             r"^\W*(?:sign up for (?:our|the) [\w ]*newsletter|subscribe to (?:our|the) [\w ]*newsletter|"
             r"get (?:our|the) [\w ]*newsletter)|"
-            r"\b(?:subscrib\w*|sign(?:ing)? up) (?:to|for) (?:our|the) (?:[\w()'’-]+ ){0,4}newsletters?\b",
+            r"\b(?:subscrib\w*|sign(?:ing)? up) (?:to|for) (?:our|the) (?:[\w()'’-]+ ){0,4}newsletters?\b|"
+            # a short line that ends in "newsletter" is a box's heading: "Get Data Sheet, the tech newsletter"
+            r"^(?=(?:\S+\s+){0,7}\S+\s*$)[^.!?]*\bnewsletters?\W*$",
             _I,
         ),
         max_words=50,
@@ -170,6 +180,64 @@ CHROME_RULES = (
         ),
         max_words=60,
         needs=("comment",),
+    ),
+    Rule(
+        "comments_policy",
+        "a comment policy that opens a block: 'See our Comments Policy Comments are submitted …'",
+        re.compile(r"^\W*(?:see|read) (?:our|the) comments? (?:policy|guidelines)\b", _I),
+        max_words=COMMENTS_POLICY_WORDS,
+        needs=("comment",),
+    ),
+    Rule(
+        "markup",
+        "page markup shown as text: an entity-escaped tag ('&lt;img class=…'), as a <noscript> leaks it",
+        re.compile(r"^\s*&lt;/?[a-z][\w-]*(?:\s|&gt;|/)", _I),
+        max_words=MARKUP_WORDS,
+        needs=("&lt;",),
+    ),
+    Rule(
+        "affiliate",
+        "an affiliate-links notice: 'This article may contain links to online retail stores …'",
+        re.compile(
+            r"^\W*(?:this (?:article|post|page|story) (?:may )?contains? (?:affiliate links|links to)|"
+            r"(?:if you (?:click|buy|purchase)[^.]{0,60},? )?we may (?:earn|receive|get) (?:a )?"
+            r"(?:small )?(?:commission|share of (?:the )?(?:sales|revenue))|"
+            r"as an amazon associate)",
+            _I,
+        ),
+        max_words=50,
+        needs=("links", "commission", "share of", "amazon associate"),
+    ),
+    Rule(
+        "media_prompt",
+        "a prompt to a player or picture: 'Click to View Full Infographic', 'To listen …, click play'",
+        re.compile(
+            r"^\W*click (?:here )?to (?:view|see|watch|enlarge|expand|play|listen)(?: (?:the |this )?"
+            r"(?:full(?: size)?|larger|bigger|whole|interactive)?\s*(?:image|photo|picture|infographic|"
+            r"gallery|video|map|chart|graphic|slideshow|version|size|audio))?\W*$|"
+            r"^\W*to (?:listen|watch|hear|view)\b[^.]{0,60}\bclick\b[^.]{0,40}\b(?:play|button|here)\b",
+            _I,
+        ),
+        max_words=20,
+        needs=("click",),
+    ),
+    Rule(
+        "social_promo",
+        "a prompt to like or follow the site: \"Just hit 'Like' on our … Facebook page\"",
+        re.compile(
+            r"\b(?:hit|click) ['‘\"]?like['’\"]? on our\b|"
+            r"^\W*like (?:us|(?-i:[A-Z])\w+(?: (?-i:[A-Z])\w+){0,2}) on facebook\W*$",
+            _I,
+        ),
+        max_words=40,
+        needs=("like",),
+    ),
+    Rule(
+        "tags",
+        "a filed-under line: 'Filed Under Electric Cars, Tesla', 'Filed in Gaming. Read more about …'",
+        re.compile(r"^\W*filed (?:in|under|to)\b\s*:?\s*\S", _I),
+        max_words=30,
+        needs=("filed",),
     ),
     Rule(
         "lone_number",
@@ -202,7 +270,13 @@ CHROME_RULES = (
             r"\bfile photo\W*$|\bhide caption\W*$|\bvia (?:ap|afp|reuters|epa|getty images)\)?\W*$|"
             # who is where in the picture, and "In this photo taken …"
             r"\((?:l-r|r-l|l to r|from left|left to right|from right|right to left|pictured)\)|"
-            r"^in this (?:[\w.,-]+ ){0,2}(?:photo|image|picture|photograph)\b)",
+            r"^in this (?:[\w.,-]+ ){0,2}(?:photo|image|picture|photograph)\b|"
+            # a picture's licence on a short line: "CC BY 2.0 Wikimedia Commons", "…/Public Domain"
+            r"^(?=(?:\S+\s+){0,9}\S+\s*$)(?!.*\blicen[cs]e)(?!.*\bthis work\b).*\b"
+            r"(?:cc[ -]by(?:[ -](?:sa|nd|nc))*(?: \d\.\d)?|public domain|wikimedia commons|"
+            r"creative commons)\b[^.!?]*$|"
+            # a credit glued to its caption: "… in the next decade.Source:News Corp Australia"
+            r"(?<=[.!?'\"’”])source\s*:\s*[^.!?]{1,40}$)",
             _I,
         ),
         max_words=60,
@@ -221,7 +295,38 @@ CHROME_RULES = (
             "istock",
             "hide caption",
             "via ",
+            "cc by",
+            "cc-by",
+            "public domain",
+            "commons",
+            "source",
         ),
+    ),
+    Rule(
+        "credit_line",
+        "a picture credit: capitalised names joined by slashes, one of them an agency, a picture "
+        "library or an institution ('Dan Peled/European Pressphoto Agency', 'NASA/JPL-Caltech')",
+        re.compile(
+            r"^(?=[^/]*/)(?=.*\b(?:images|press|pressphoto|agency|ap|afp|reuters|epa|getty|nasa|esa|"
+            r"jpl|laboratory|university|institute|pixabay|unsplash|flickr|shutterstock|istock|"
+            r"courtesy|handout|wikimedia)\b)"
+            r"\W*(?:(?-i:[A-Z0-9])[\w.'’&-]*|of|the|for|and|de|du|van|von|la|le|del)"
+            r"(?:(?:\s*[/,]\s*|\s+)(?:(?-i:[A-Z0-9])[\w.'’&-]*|of|the|for|and|de|du|van|von|la|le|del)){1,11}"
+            r"\s*$",
+            _I,
+        ),
+        max_words=CREDIT_LINE_WORDS,
+        needs=("/",),
+    ),
+    Rule(
+        "bracketed_link",
+        "a bracketed link to another story: '[Scientists discover 7 ‘Earthlike’ planets]'",
+        re.compile(
+            r"^\s*\[\s*(?=[‘'\"“]?[A-Z])(?!(?i:figure|fig\.|note|ed\.|editor|update|via|source)\b)"
+            r"(?=(?:[^\s\[\]]+\s+){4})[^\[\]=(){}<>|]{15,200}(?<![.!?\s])\s*\]\s*$"
+        ),
+        max_words=30,
+        needs=("[",),
     ),
     Rule(
         "related_link",
@@ -229,7 +334,7 @@ CHROME_RULES = (
         re.compile(
             r"^\W{0,3}(?:more|read more|see more|read|watch|listen|related(?: stories| story| articles?|"
             r" coverage| content| reading| links?)?|see also|also see|also read|read also|read next|"
-            r"don't miss|do not miss|must read|up next|next up|trending(?: now)?|recommended(?: reading)?|"
+            r"don['’]t miss|do not miss|must read|up next|next up|trending(?: now)?|recommended(?: reading)?|"
             r"more (?:from|on) [^:]{1,30})\s*:\s*\S",
             _I,
         ),
@@ -240,10 +345,11 @@ CHROME_RULES = (
         "an embedded social post's signature or picture link: '— Jane Doe (@jdoe) March 29, 2013'",
         re.compile(
             r"^\W*[—–-]\s*[^()]{1,60}\(@\w{1,20}\)\s*(?:on\s+)?\w+\.? \d{1,2}, \d{4}\s*$|"
-            r"(?=[ph])(?:pic\.twitter\.com/\w+\W*$|https?://t\.co/\w+\W*$)"
+            r"(?=[ph])(?:pic\.twitter\.com/\w+\W*$|https?://t\.co/\w+\W*$)|"
+            r"^\W*(?i:a (?:post|photo|video) shared by) [^\n]{1,80}\b(?i:on) \w+\.? \d{1,2},? \d{4}"
         ),
         max_words=60,
-        needs=("(@", "pic.twitter.com/", "t.co/"),
+        needs=("(@", "pic.twitter.com/", "t.co/", "shared by"),
     ),
 )
 
@@ -251,7 +357,7 @@ META_RULES = (
     Rule(
         "byline",
         "a byline: 'By …', 'Von …', 'Par …', 'Por …'",
-        re.compile(r"^\W*(?i:by|von|par|por|door|written by|words by)\s+[A-ZÀ-Þ](?!.*[.!?]\W*$)"),
+        re.compile(r"^\W*(?i:by|von|par|por|door|written by|words by|posted by)\s+[A-ZÀ-Þ](?!.*[.!?]\W*$)"),
     ),
     Rule(
         "dateline_stamp",
@@ -276,8 +382,8 @@ META_RULES = (
     ),
     Rule(
         "source",
-        "a source line: 'Source: News Agencies'",
-        re.compile(r"^\W*(?:sources?|quelle|fuente|来源|source de)\s*[:：]\s*\S", _I),
+        "a source line: 'Source: News Agencies', 'Via: The Guardian'",
+        re.compile(r"^\W*(?:sources?|via|quelle|fuente|来源|source de)\s*[:：]\s*\S", _I),
     ),
     Rule(
         "agency",

@@ -52,6 +52,31 @@ CHROME_CASES = [
         "newsletter",
     ),
     ("See our Comments Policy. Comments are submitted on the understanding that…", "comments"),
+    ("See our comment guidelines " + "and the editor may cut any of it " * 20, "comments_policy"),
+    ('&lt;img class="lazy" src="https://example.com/a.jpg" alt=""&gt;', "markup"),
+    ("&lt;/noscript&gt;", "markup"),
+    (
+        "This post may contain links to online shops. If you buy through one, we may earn a small "
+        "commission.",
+        "affiliate",
+    ),
+    ("We may receive a share of sales from items bought through links on this page.", "affiliate"),
+    ("Click here to enlarge", "media_prompt"),
+    ("To watch the whole interview, click the play button above.", "media_prompt"),
+    ("Like The Example Times on Facebook", "social_promo"),
+    ("Want more science news? Hit 'Like' on our Example Science page.", "social_promo"),
+    ("Filed under: Space, NASA, Mars", "tags"),
+    ("Get Tech Daily, our weekly newsletter", "newsletter"),
+    ("Don’t miss: The ten best trails in the park", "related_link"),
+    ("To print this article, you need to be registered.", "paywall"),
+    ("CC BY-SA 4.0 Wikimedia Commons", "caption"),
+    ("Unknown photographer, 1921/Public Domain", "caption"),
+    ("A storm over the harbour on Monday.Source:Example Media", "caption"),
+    ("Jane Roe/Example Press Agency", "credit_line"),
+    ("U.S. Geological Survey/Example University/NASA", "credit_line"),
+    ("[Ten things we learnt from the final test]", "bracketed_link"),
+    ("[‘We got it wrong’: the company pulls its advert]", "bracketed_link"),
+    ("A post shared by Example Band (@exampleband) on Jun 2, 2019 at 4:10pm PDT", "embed"),
 ]
 
 
@@ -75,6 +100,21 @@ def test_chrome_rules_fire_by_name(text: str, name: str) -> None:
         "She wrote to him (@jdoe on the site) every day.",
         "By signing up for the program, the town agreed to cut its emissions by half.",
         "The firm will earn a commission of 2% on every sale, the filing shows, and more after 2026.",
+        "The US/Mexico border is long.",
+        "Hunting/Fishing",
+        "See Before/After Photos",
+        "Studio/Synth/Software",
+        "[figure 4: each repository has one temporary commit]",
+        "[M. Davies, 1980]",
+        "[This story has been updated.]",
+        "[Via Example Weekly, images from Twitter]",
+        "This work is licensed under CC BY-NC-ND 4.0",
+        "Licensed under Creative Commons",
+        "Click to see our adopted pets and their stories, and the volunteers who walk them every day.",
+        "Users can follow the agency on Twitter for updates.",
+        "He filed a complaint with the regulator.",
+        "The photographs are in the public domain, the museum said, and anyone may use them.",
+        "<img> tags hold the picture; the browser loads it later.",
     ],
 )
 def test_chrome_rules_leave_prose_alone(text: str) -> None:
@@ -88,6 +128,8 @@ META_CASES = [
     ("Source: News Agencies", "source"),
     ("Reuters", "agency"),
     ("(Reporting by Jonathan Landay; Editing by Susan Heavey)", "credits"),
+    ("Posted by Jane Doe on March 3, 2017", "byline"),
+    ("Via: Example News", "source"),
 ]
 
 
