@@ -240,6 +240,11 @@ CHROME_RULES = (
         needs=("filed",),
     ),
     Rule(
+        "gallery_counter",
+        "a picture gallery's counter: '1 / 62', '3 of 8'",
+        re.compile(r"^\s*\d{1,3}\s*(?:/|of)\s*\d{1,3}\s*$", _I),
+    ),
+    Rule(
         "lone_number",
         "a line that is only a number: a counter (comments, shares), not prose",
         re.compile(r"^\s*\d{1,6}\s*$"),
@@ -260,6 +265,8 @@ CHROME_RULES = (
             r"\b(?:ap|afp|reuters|epa|getty|efe|xinhua)(?: photo| images)?\s*/\s*"
             r"(?-i:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*)\)?\s*$|"
             r"\b(?:getty images|shutterstock|istock(?:photo)?)\W*$|"
+            # a picture library's name alone on its line (a news agency alone is metadata)
+            r"^\W*(?:getty|alamy|rex features|pa images)\W*$|"
             # a credit at the end: "Photo / Getty", "Image: NASA.", "(Pic: AAP/Dean Lewins.)",
             # "(Evan Vucci/AP)", "Lynne Sladky/AP Photo", "(Courtesy of Lionsgate)", "File photo"
             r"\b(?:photo|image|picture|pic|credit)s?\s*[/:]\s*(?-i:[A-Z])[^.]{0,40}\.?\s*$|"
@@ -293,6 +300,9 @@ CHROME_RULES = (
             "getty",
             "shutterstock",
             "istock",
+            "alamy",
+            "rex features",
+            "pa images",
             "hide caption",
             "via ",
             "cc by",
@@ -492,6 +502,12 @@ RESUME_PROSE_WORDS = 20
 RESUME_PROSE_PROBABILITY = 0.6
 
 
+# End-of-article headings the rules know beyond lexicon.SECTION_END, which also feeds the trained
+# features (adding to it would change what the shipped models read): "See related", "More
+# Related to this Story" (in the corpus: 21 such blocks in train, dev, sanity and weak, none gold).
+RULE_SECTION_END_RE = re.compile(r"^\W*(?:see|more) (?:related|similar)\b", re.IGNORECASE)
+
+
 # Block texts whose chrome rule is remembered ("Share", "Advertisement" and menus repeat).
 RULE_CACHE = 1 << 16
 
@@ -511,7 +527,7 @@ def is_section_end(text: str) -> bool:
     """Whether the block is a heading that closes the article ("RELATED STORIES", "Opinion", …)."""
     return (
         0 < word_count(text) <= MAX_SECTION_END_WORDS
-        and bool(SECTION_END_RE.match(text))
+        and bool(SECTION_END_RE.match(text) or RULE_SECTION_END_RE.match(text))
         and not text.rstrip().endswith(".")
     )
 

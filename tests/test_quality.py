@@ -31,7 +31,7 @@ from declutter.settings import Settings
 
 # dev split, Chromium dumps, default settings (measured value in the model manifest / README).
 PINNED_DEV_TOKEN_F1 = 0.949  # measured 0.9492 (FEATURE_VERSION 5; the chrome rules of 2026-11-23)
-PINNED_DEV_LINE_F1 = 0.893  # measured 0.8932 (to four places; pinned below)
+PINNED_DEV_LINE_F1 = 0.894  # measured 0.8941 (to four places; pinned below)
 # The bar for the dev split; not reached yet (kept visible as a strict expected failure).
 TARGET_DEV_TOKEN_F1 = 0.95
 # The alignment labels must be good enough to learn from (the bar).

@@ -67,6 +67,9 @@ CHROME_CASES = [
     ("Want more science news? Hit 'Like' on our Example Science page.", "social_promo"),
     ("Filed under: Space, NASA, Mars", "tags"),
     ("Get Tech Daily, our weekly newsletter", "newsletter"),
+    (" GETTY", "caption"),
+    ("1 / 62", "gallery_counter"),
+    ("3 of 8", "gallery_counter"),
     ("Don’t miss: The ten best trails in the park", "related_link"),
     ("To print this article, you need to be registered.", "paywall"),
     ("CC BY-SA 4.0 Wikimedia Commons", "caption"),
@@ -149,6 +152,8 @@ def test_meta_rules_leave_sentences_alone(text: str) -> None:
 def test_section_end_headings() -> None:
     assert is_section_end("RELATED STORIES") and is_section_end("More from Science")
     assert is_section_end("Opinion")
+    assert is_section_end("See related") and is_section_end("More Related to this Story")
+    assert not is_section_end("See related documents in the appendix.")
     assert not is_section_end("Related research has shown the effect is small.")
 
 
